@@ -1,0 +1,52 @@
+"""Hydra callback that turns a finished multirun into one table and its figures."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from caligo_sweep.results.io import RESULT_FILE, read_result_rows, write_sweep_table
+from caligo_sweep.results.plots import save_security_boundary
+
+log = logging.getLogger("caligo_sweep.app")
+
+
+class GatherResults(Callback):
+    """At the end of a multirun, write ``results.parquet``, ``results.csv`` and ``figures/`` into the sweep folder.
+
+    A job folder without ``result.json`` (a job killed before it could write its row) still gets a row, with
+    ``status=failed``, so no job silently disappears from the table.
+    """
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        gather_sweep(sweep_dir)
+
+
+def gather_sweep(sweep_dir: Path) -> pd.DataFrame:
+    """Gather the rows of every job folder below ``sweep_dir`` and write the table and figures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sweep table, one row per job folder.
+    """
+    table = read_result_rows(sweep_dir)
+    missing = [
+        {"run_id": job_dir.name, "status": "failed", "error": f"job folder {job_dir.name} has no {RESULT_FILE}"}
+        for job_dir in sorted(p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit())
+        if not (job_dir / RESULT_FILE).exists()
+    ]
+    if missing:
+        table = pd.concat([table, pd.DataFrame.from_records(missing)], ignore_index=True)
+    parquet_path, _ = write_sweep_table(table, sweep_dir)
+    if "qber" in table.columns and table["status"].ne("failed").any():
+        save_security_boundary(table, sweep_dir / "figures")
+    counts = table["status"].value_counts().to_dict() if len(table) else {}
+    log.info("Gathered %d rows (%s) into %s", len(table), counts, parquet_path)
+    return table

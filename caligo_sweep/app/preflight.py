@@ -1,0 +1,150 @@
+"""Check the command line before Hydra starts any job, and turn every mistake into one readable line.
+
+Hydra itself would report a misspelled key or an unknown group option as a multi-line exception, and range errors
+only inside each job. Here every override is checked first: group options exist, keys exist, types convert, and
+every value of every swept key passes the range checks of :func:`caligo_sweep.config.build.prepare_run` (each swept
+value is tried with the other keys at their first value). Nothing is sampled and no output folder is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
+from hydra.errors import HydraException
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from caligo_sweep.app.config_path import CONFIG_NAME, config_directory
+from caligo_sweep.config.build import prepare_run
+from caligo_sweep.config.store import register_configs
+from caligo_sweep.errors import CaligoError
+
+#: Flags after which Hydra does not run the app, so there is nothing to check.
+_INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--shell-completion", "-sc"}
+
+
+class CommandLineError(CaligoError):
+    """A command-line override that cannot work; the message is one line."""
+
+
+def check_command_line(args: Sequence[str]) -> None:
+    """Validate the overrides in ``args`` (``sys.argv[1:]``).
+
+    Raises
+    ------
+    CommandLineError
+        With a one-line message naming the key, the allowed values and the given value.
+    caligo_sweep.errors.ConfigValueError
+        When a value is out of range.
+    """
+    if any(arg.split("=", 1)[0] in _INFO_FLAGS for arg in args):
+        return
+    texts = _override_texts(args)
+    try:
+        overrides = OverridesParser.create().parse_overrides(texts)
+    except HydraException as error:
+        raise CommandLineError(_first_line(error)) from None
+    user_overrides = [o for o in overrides if not o.get_key_element().lstrip("+~").startswith("hydra")]
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+        _check_group_options(user_overrides)
+        for variant in _variants(user_overrides):
+            prepare_run(_compose(variant))
+    GlobalHydra.instance().clear()
+
+
+def _override_texts(args: Sequence[str]) -> list[str]:
+    """The override arguments: everything that is not a flag nor the value of a flag that takes one."""
+    texts: list[str] = []
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg in {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--cfg", "-c",
+                     "--package", "-p", "--experimental-rerun"}:
+            skip_next = True
+        elif not arg.startswith("-"):
+            texts.append(arg)
+    return texts
+
+
+def _check_group_options(overrides: list[Override]) -> None:
+    loader = GlobalHydra.instance().config_loader()
+    groups = {name for name in loader.list_groups("") if name not in {"hydra", "schema"}}
+    for override in overrides:
+        key = override.key_or_group
+        if key not in groups:
+            continue
+        options = sorted(loader.get_group_options(key))
+        values = list(override.sweep_string_iterator()) if override.is_sweep_override() else [
+            override.get_value_element_as_str()
+        ]
+        for value in values:
+            if value not in options and value != "null":
+                raise CommandLineError(
+                    f"{key} must be one of {', '.join(options)}; got {value!r}"
+                )
+
+
+def _variants(overrides: list[Override]) -> list[list[str]]:
+    """Override lists to compose: all first values, then each further swept value on its own."""
+    first_values = [_as_text(o, _sweep_values(o)[0]) for o in overrides]
+    variants = [first_values]
+    for index, override in enumerate(overrides):
+        for value in _sweep_values(override)[1:]:
+            variant = list(first_values)
+            variant[index] = _as_text(override, value)
+            variants.append(variant)
+    return variants
+
+
+def _sweep_values(override: Override) -> list[str]:
+    if override.is_sweep_override() and not override.is_interval_sweep():
+        return list(override.sweep_string_iterator())
+    if override.is_sweep_override():
+        raise CommandLineError(
+            f"{override.get_key_element()}: interval sweeps need a sweeper plugin; list the values instead"
+        )
+    return [override.get_value_element_as_str()]
+
+
+def _as_text(override: Override, value: str) -> str:
+    if override.is_delete() and override.value() is None:
+        return override.get_key_element()
+    return f"{override.get_key_element()}={value}"
+
+
+def _compose(overrides: list[str]) -> DictConfig:
+    try:
+        return compose(config_name=CONFIG_NAME, overrides=overrides)
+    except (HydraException, OmegaConfBaseException) as error:
+        raise CommandLineError(_describe_compose_error(error, overrides)) from None
+
+
+def _describe_compose_error(error: Exception, overrides: list[str]) -> str:
+    cause = error.__cause__ if error.__cause__ is not None else error
+    full_key = getattr(cause, "full_key", None)
+    if full_key and ("not in struct" in str(cause) or "not in '" in str(cause)):
+        return _unknown_key_message(str(full_key), overrides)
+    if full_key:
+        return f"{full_key}: {_first_line(cause)}"
+    return _first_line(error)
+
+
+def _unknown_key_message(full_key: str, overrides: list[str]) -> str:
+    parent, _, leaf = full_key.rpartition(".")
+    base = compose(config_name=CONFIG_NAME, overrides=[o for o in overrides if o.split("=", 1)[0] != full_key])
+    node = OmegaConf.select(base, parent) if parent else base
+    known = sorted(str(k) for k in node.keys()) if isinstance(node, DictConfig) else []
+    where = parent or "the top level"
+    return f"{full_key} is not a known key; {where} has keys {', '.join(known)}"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,161 @@
+"""Typed schemas of every Hydra config group.
+
+The YAML files in ``conf/`` hold values only; these dataclasses give each key its type, so a misspelled key or a
+wrong type fails while Hydra composes. Ranges are checked afterwards, once, in
+:func:`caligo_sweep.config.build.prepare_run`. Schemas stay mutable so command-line overrides work; the physics
+layer receives frozen objects built from them.
+
+Key names of the link and device groups follow netsquid-netbuilder's ``*QLinkConfig`` and ``GenericQDeviceConfig``
+(times in ns, lengths in km, speeds in km/s) so that a SquidASM network file and a caligo_sweep override read alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from omegaconf import MISSING
+
+
+@dataclass
+class PerfectLinkSchema:
+    """``link=perfect``: always delivers |Phi+> after ``state_delay`` ns (netbuilder PerfectQLinkConfig)."""
+
+    state_delay: Optional[float] = None  #: ns; 1000 when neither state_delay nor length is given
+    length: Optional[float] = None  #: km; gives state_delay = length / speed_of_light
+    speed_of_light: float = 200_000.0  #: km/s
+
+
+@dataclass
+class DepolariseLinkSchema:
+    """``link=depolarise``: Werner pairs of a given fidelity (netbuilder DepolariseQLinkConfig)."""
+
+    fidelity: float = 0.95  #: fidelity F with Phi+, in (1/2, 1]
+    prob_success: float = 1.0  #: per-attempt success probability, in (0, 1]
+    t_cycle: Optional[float] = 1000.0  #: ns per attempt; give exactly one of t_cycle and length
+    length: Optional[float] = None  #: km; gives t_cycle = length / speed_of_light
+    speed_of_light: float = 200_000.0  #: km/s
+
+
+@dataclass
+class HeraldedLinkSchema:
+    """``link=heralded``: heralded double-click link (netbuilder HeraldedDoubleClickQLinkConfig).
+
+    The schema carries netbuilder's defaults; ``conf/link/heralded.yaml`` sets a realistic 10 km fibre link.
+    """
+
+    length: float = 0.0  #: km, total fibre length, split half per side
+    p_loss_init: float = 0.0  #: probability of losing a photon when it enters the fibre (per side)
+    p_loss_length: float = 0.25  #: fibre attenuation, dB/km
+    speed_of_light: float = 200_000.0  #: km/s in fibre
+    detector_efficiency: float = 1.0
+    dark_count_probability: float = 0.0  #: per detector and detection window
+    visibility: float = 1.0  #: Hong-Ou-Mandel visibility
+    emission_fidelity: float = 1.0  #: fidelity of each memory-photon state with Phi+
+    collection_efficiency: float = 1.0  #: folded into p_loss_init
+    num_resolving: bool = False  #: photon-number-resolving detectors
+    num_multiplexing_modes: int = 1
+    eta: Optional[float] = None  #: per-side detection probability; null: use the fields above (see eta group)
+
+
+@dataclass
+class AutoLinkSchema:
+    """``link=auto``: choose perfect, depolarise or heralded from the targets (seed 002, section 8.4.2)."""
+
+    fidelity: float = 1.0  #: target Bell fidelity (depolarise) or emission fidelity (heralded)
+    eta: Optional[float] = None  #: per-side detection probability; null means ideal
+    dark_count_probability: float = 0.0
+    length: float = 0.0  #: km; > 0 asks for a physical fibre link
+    p_loss_length: float = 0.25  #: dB/km, used when a heralded link is chosen
+    speed_of_light: float = 200_000.0  #: km/s
+    prob_success: float = 1.0  #: used when a depolarise link is chosen
+    t_cycle: float = 1000.0  #: ns, attempt time of a perfect or depolarise link
+
+
+@dataclass
+class EtaSchema:
+    """``eta``: how ``link.eta`` maps onto the heralded link's losses."""
+
+    semantics: str = "detector_only"  #: detector_only | end_to_end
+
+
+@dataclass
+class DeviceSchema:
+    """``device``: honest quantum-memory noise (netbuilder GenericQDeviceConfig, times in ns)."""
+
+    T1: float = 0.0  #: ns, energy relaxation time; 0 disables
+    T2: float = 0.0  #: ns, dephasing time; 0 disables; T2 <= T1 when both are on
+    init_time: float = 0.0
+    single_qubit_gate_time: float = 0.0
+    two_qubit_gate_time: float = 0.0
+    measure_time: float = 0.0
+    single_qubit_gate_depolar_prob: float = 0.0
+    two_qubit_gate_depolar_prob: float = 0.0
+    detector_error: float = 0.0  #: e_det, mapped onto single-qubit gate noise (seed 002, section 8.4.3 C)
+
+
+@dataclass
+class NsmSchema:
+    """``nsm``: the adversary's noisy storage and the security parameters."""
+
+    r: float = 0.75  #: probability that the depolarising storage keeps a qubit, in [0, 1]
+    nu: float = 0.002  #: storage rate: storable qubits per transmitted pair, in [0, 1]
+    delta_t_ns: float = 1.0e9  #: wait time Delta t between measurement and basis revelation, ns
+    eps: float = 2.5e-7  #: security parameter epsilon (Erven 2014 Table I)
+    ec_efficiency: float = 1.2  #: error-correction efficiency f (syndrome = f h(p) bits per bit), >= 1
+    memory_dim: int = 2  #: dimension d of one storage cell
+
+
+@dataclass
+class WorkersSchema:
+    """``workers``: how the EPR batches of one run are executed."""
+
+    n_jobs: int = 1  #: parallel workers; -1 uses every core
+    batch_size: int = 1_000_000  #: pairs per batch (one SeedSequence child each)
+    backend: str = "loky"  #: joblib backend: loky | threading | dask | ray
+    progress: bool = True  #: progress bar on stderr for runs longer than about a second
+
+
+@dataclass
+class EngineSchema:
+    """``engine``: which sampler produces the pairs."""
+
+    name: str = "numpy"
+    sampling: str = "counts"  #: counts (sufficient statistics) | bits (materialised strings)
+    keep_bits: bool = False  #: bits path: keep every batch's strings in memory instead of streaming them
+
+
+@dataclass
+class SourceSchema:
+    """``source``: which honest-channel model feeds the NSM security analysis."""
+
+    kind: str = "link"  #: link (simulated EPR link) | pdc (Erven 2014 down-conversion source, analytic)
+    mu: Optional[float] = None  #: pdc: mean photon-pair number per coherence time
+    eta: Optional[float] = None  #: pdc: total transmittance, used for both parties as in Erven 2014
+    e_det: Optional[float] = None  #: pdc: intrinsic detection error
+    p_dark: Optional[float] = None  #: pdc: dark-count probability per detector and coherence time
+
+
+@dataclass
+class ProtocolSchema:
+    """``protocol``: run-time policy of the OT protocol."""
+
+    strict: bool = False  #: abort (status=aborted, non-zero exit) on an insecure point instead of recording it
+    qber_eps: float = 1.0e-6  #: failure probability of the QBER upper confidence bound
+    strict_timing: bool = True  #: revealing bases before Delta t has elapsed raises TimingViolation
+
+
+@dataclass
+class RunSchema:
+    """Top level of one run."""
+
+    link: Any = MISSING
+    eta: EtaSchema = field(default_factory=EtaSchema)
+    device: DeviceSchema = field(default_factory=DeviceSchema)
+    nsm: NsmSchema = field(default_factory=NsmSchema)
+    workers: WorkersSchema = field(default_factory=WorkersSchema)
+    engine: EngineSchema = field(default_factory=EngineSchema)
+    source: SourceSchema = field(default_factory=SourceSchema)
+    protocol: ProtocolSchema = field(default_factory=ProtocolSchema)
+    num_pairs: int = 1_000_000  #: EPR pairs to generate (rounds of the protocol)
+    seed: int = 20140402  #: root seed; batch i uses SeedSequence(seed).spawn(n_batches)[i]
