@@ -1,0 +1,84 @@
+"""How one run's pairs are split into batches, and which random stream each batch uses.
+
+Seeding contract (ARCHITECTURE.md, Randomness): batch ``i`` draws from ``SeedSequence(seed).spawn(n_batches)[i]``.
+That child is ``SeedSequence(seed, spawn_key=(i,))``, so :func:`batch_seed_sequence` builds it from the batch index
+alone, without materialising all children (a run of 10**9 pairs in small batches would otherwise hold millions of
+SeedSequence objects). The stream of a batch depends only on ``(seed, i)``: not on the worker, the order of
+completion, ``n_jobs`` or the joblib backend, which is what makes results bit-identical across them.
+
+References
+----------
+NumPy, "Parallel random number generation", ``numpy.random.SeedSequence.spawn``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from caligo_sweep.errors import ConfigValueError
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_seed(seed: int) -> int:
+    """Return ``seed`` as int, or raise ConfigValueError (key ``seed``) unless it is an integer >= 0."""
+    if not _is_int(seed) or seed < 0:
+        raise ConfigValueError("seed", "an integer >= 0", seed)
+    return int(seed)
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """Split ``num_pairs`` pairs into consecutive batches of ``batch_size`` (the last one may be smaller).
+
+    Parameters
+    ----------
+    num_pairs : int
+        Pairs to deliver in the run, >= 1 (config key ``num_pairs``).
+    batch_size : int
+        Pairs per batch, >= 1 (config key ``workers.batch_size``). Memory per batch is about ``batch_size / 2``
+        bytes on the bits path and constant on the counts path.
+    """
+
+    num_pairs: int
+    batch_size: int
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.num_pairs) or self.num_pairs < 1:
+            raise ConfigValueError("num_pairs", "an integer >= 1", self.num_pairs)
+        if not _is_int(self.batch_size) or self.batch_size < 1:
+            raise ConfigValueError("workers.batch_size", "an integer >= 1", self.batch_size)
+        object.__setattr__(self, "num_pairs", int(self.num_pairs))
+        object.__setattr__(self, "batch_size", int(self.batch_size))
+
+    @property
+    def n_batches(self) -> int:
+        """Number of batches, ``ceil(num_pairs / batch_size)``."""
+        return -(-self.num_pairs // self.batch_size)
+
+    def size_of(self, index: int) -> int:
+        """Pairs in batch ``index`` (0-based)."""
+        if not 0 <= index < self.n_batches:
+            raise IndexError(f"batch index {index} outside [0, {self.n_batches})")
+        return min(self.batch_size, self.num_pairs - index * self.batch_size)
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Pairs of every batch, int64 array of length ``n_batches`` summing to ``num_pairs``."""
+        sizes = np.full(self.n_batches, self.batch_size, dtype=np.int64)
+        sizes[-1] = self.size_of(self.n_batches - 1)
+        return sizes
+
+
+def batch_seed_sequence(seed: int, index: int) -> np.random.SeedSequence:
+    """The SeedSequence of batch ``index``: identical to ``SeedSequence(seed).spawn(n)[index]`` for any ``n > index``."""
+    return np.random.SeedSequence(check_seed(seed), spawn_key=(int(index),))
+
+
+def batch_seed_sequences(seed: int, n_batches: int) -> list[np.random.SeedSequence]:
+    """All batch SeedSequences of a run, ``SeedSequence(seed).spawn(n_batches)``."""
+    return np.random.SeedSequence(check_seed(seed)).spawn(n_batches)

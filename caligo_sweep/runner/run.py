@@ -1,0 +1,216 @@
+"""Execute the EPR batches of one run in parallel with joblib and merge them in batch-index order.
+
+Each batch is an independent task ``(model, size, seed, index)``: the worker rebuilds the batch's generator from
+``(seed, index)`` (see :mod:`caligo_sweep.runner.plan`), samples, and sends back only what the parent needs: the
+batch's :class:`~caligo_sweep.engine.PairCounts` (a few hundred bytes), plus its
+:class:`~caligo_sweep.engine.PairBits` when bits are kept or streamed. Results are consumed as they arrive, in batch
+order, through joblib's ``return_as="generator"`` with a bounded dispatch window, so memory is bounded by a few
+batches whatever ``num_pairs`` is. A run whose effective ``n_jobs`` is 1 runs in-process without a pool, whatever
+the backend: results are identical either way, by the seeding contract.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+from joblib import Parallel, delayed
+from tqdm import tqdm
+
+from caligo_sweep.engine import SAMPLING_METHODS, PairBits, PairCounts, sample_bits, sample_counts
+from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.physics.model import PhysicalModel
+from caligo_sweep.runner.plan import BatchPlan, batch_seed_sequence, check_seed
+from caligo_sweep.runner.workers import (
+    backend_session,
+    check_backend,
+    check_n_jobs,
+    effective_n_jobs,
+    supports_generator,
+)
+
+logger = logging.getLogger("caligo_sweep.runner")
+
+#: Seconds a run must last before its progress bar appears (shorter runs stay silent).
+PROGRESS_DELAY_S = 1.0
+#: Batches dispatched ahead per worker for backends that cannot stream results (bounds memory).
+_WINDOW_PER_JOB = 4
+
+BatchResult = tuple[PairCounts, "PairBits | None"]
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What one run of :func:`run_pairs` produced.
+
+    Parameters
+    ----------
+    counts : PairCounts
+        Merged sufficient statistics of all pairs of the run.
+    bits : list of PairBits or None
+        The bits of every batch in batch order when ``keep_bits`` was set, else None.
+    n_batches : int
+        Number of batches the run was split into.
+    wall_time_s : float
+        Wall-clock duration of the run [s], pool start-up included.
+    pairs_per_second : float
+        ``num_pairs / wall_time_s``.
+    sim_time_ns : float
+        Simulated time to deliver the pairs [ns]: ``attempts * cycle_time_ns``.
+    n_jobs_effective : int
+        Inner workers actually used (after resolving -1 and the nested-parallelism cap).
+    """
+
+    counts: PairCounts
+    bits: list[PairBits] | None = field(repr=False)
+    n_batches: int
+    wall_time_s: float
+    pairs_per_second: float
+    sim_time_ns: float
+    n_jobs_effective: int
+
+
+def _run_batch(
+    model: PhysicalModel, n_pairs: int, seed: int, index: int, sampling: str, return_bits: bool
+) -> BatchResult:
+    """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted."""
+    rng = np.random.default_rng(batch_seed_sequence(seed, index))
+    if sampling == "counts":
+        return sample_counts(model, n_pairs, rng), None
+    bits = sample_bits(model, n_pairs, rng)
+    return bits.counts(), (bits if return_bits else None)
+
+
+def _check_sampling(sampling: str, wants_bits: bool) -> str:
+    if sampling not in SAMPLING_METHODS:
+        raise ConfigValueError("engine.sampling", f"one of {', '.join(SAMPLING_METHODS)}", sampling)
+    if wants_bits and sampling != "bits":
+        raise ConfigValueError("engine.sampling", "'bits' when bits are kept or streamed", sampling)
+    return sampling
+
+
+def _ordered_batches(
+    model: PhysicalModel,
+    plan: BatchPlan,
+    seed: int,
+    n_jobs: int,
+    backend: str,
+    sampling: str,
+    return_bits: bool,
+) -> Iterator[BatchResult]:
+    """Yield every batch's result in batch-index order, computing them on ``n_jobs`` workers."""
+    tasks = (delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, return_bits) for i in range(plan.n_batches))
+    if n_jobs == 1:
+        for function, args, kwargs in tasks:
+            yield function(*args, **kwargs)
+        return
+    task_batch_size = 1 if return_bits else "auto"  # big results travel one at a time
+    with backend_session(backend, n_jobs) as joblib_backend:
+        if supports_generator(backend):
+            parallel = Parallel(
+                n_jobs=n_jobs, backend=joblib_backend, return_as="generator", batch_size=task_batch_size
+            )
+            yield from parallel(tasks)
+            return
+        window = _WINDOW_PER_JOB * n_jobs
+        with Parallel(n_jobs=n_jobs, backend=joblib_backend, batch_size=task_batch_size) as parallel:
+            for start in range(0, plan.n_batches, window):
+                yield from parallel(task for _, task in zip(range(window), tasks))
+
+
+def run_pairs(
+    model: PhysicalModel,
+    *,
+    num_pairs: int,
+    seed: int,
+    batch_size: int,
+    n_jobs: int = 1,
+    backend: str = "loky",
+    sampling: str = "counts",
+    keep_bits: bool = False,
+    bits_sink: Callable[[PairBits], None] | None = None,
+    progress: bool = True,
+    outer_jobs: int | None = None,
+) -> RunOutput:
+    """Deliver ``num_pairs`` EPR pairs of ``model`` in batches, in parallel, reproducibly.
+
+    Parameters
+    ----------
+    model : PhysicalModel
+        Frozen per-run physics (only this small object is sent to the workers).
+    num_pairs : int
+        Pairs to deliver, >= 1.
+    seed : int
+        Root seed, >= 0; batch ``i`` uses ``SeedSequence(seed).spawn(n_batches)[i]``. Same ``seed`` and
+        ``batch_size`` give bit-identical results for every ``n_jobs`` and backend.
+    batch_size : int
+        Pairs per batch (``workers.batch_size``), >= 1.
+    n_jobs : int
+        Inner workers (``workers.n_jobs``), >= 1 or -1 for all cores; capped under nested parallelism.
+    backend : str
+        joblib backend (``workers.backend``): ``loky``, ``threading``, ``dask`` or ``ray``.
+    sampling : str
+        ``engine.sampling``: ``counts`` (sufficient statistics only, O(1) per batch) or ``bits`` (materialised).
+    keep_bits : bool
+        Keep every batch's :class:`PairBits` in ``RunOutput.bits`` (memory grows with ``num_pairs``).
+    bits_sink : callable, optional
+        Called with each batch's :class:`PairBits` in batch order as it arrives (streaming, memory bounded).
+    progress : bool
+        Show a tqdm bar over batches on stderr, after the run has lasted ``PROGRESS_DELAY_S``.
+    outer_jobs : int, optional
+        Jobs running concurrently around this run (e.g. the Hydra joblib launcher's ``n_jobs``), see
+        :func:`~caligo_sweep.runner.workers.effective_n_jobs`.
+
+    Returns
+    -------
+    RunOutput
+        Merged counts, optional bits, timing and simulated time.
+
+    Raises
+    ------
+    caligo_sweep.errors.ConfigValueError
+        For an invalid ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend`` or
+        ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``), before any sampling.
+    """
+    plan = BatchPlan(num_pairs, batch_size)
+    seed = check_seed(seed)
+    check_n_jobs(n_jobs)
+    check_backend(backend)
+    return_bits = keep_bits or bits_sink is not None
+    _check_sampling(sampling, return_bits)
+    jobs = effective_n_jobs(n_jobs, plan.n_batches, outer_jobs)
+
+    start = time.perf_counter()
+    total = PairCounts.zero()
+    kept: list[PairBits] | None = [] if keep_bits else None
+    stream = _ordered_batches(model, plan, seed, jobs, backend, sampling, return_bits)
+    bar = tqdm(
+        stream, total=plan.n_batches, disable=not progress, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch"
+    )
+    with bar:
+        for counts, bits in bar:
+            total = total + counts
+            if bits is not None:
+                if kept is not None:
+                    kept.append(bits)
+                if bits_sink is not None:
+                    bits_sink(bits)
+    wall_time_s = time.perf_counter() - start
+    pairs_per_second = num_pairs / wall_time_s if wall_time_s > 0 else float("inf")
+    logger.info(
+        "%d pairs (%s sampling) in %d batches of %d on %d %s job(s): %.3f s wall, %.4g pairs/s",
+        num_pairs, sampling, plan.n_batches, plan.batch_size, jobs, backend, wall_time_s, pairs_per_second,
+    )  # fmt: skip
+    return RunOutput(
+        counts=total,
+        bits=kept,
+        n_batches=plan.n_batches,
+        wall_time_s=wall_time_s,
+        pairs_per_second=pairs_per_second,
+        sim_time_ns=total.attempts * model.cycle_time_ns,
+        n_jobs_effective=jobs,
+    )

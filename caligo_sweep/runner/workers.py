@@ -1,0 +1,144 @@
+"""Worker settings of one run: validated ``n_jobs`` and backend, nested-parallelism cap, backend sessions.
+
+``workers.n_jobs`` is an integer >= 1, or -1 for every available core (joblib's convention; other negative values
+are rejected to keep the meaning obvious). ``workers.backend`` is one of :data:`BACKENDS`: ``loky`` (processes,
+default), ``threading``, and the optional extras ``dask`` (``pip install caligo-sweep[dask]``; uses the current
+``distributed`` client or starts a local one for the run) and ``ray`` (``pip install caligo-sweep[ray]``; uses the
+running Ray instance or starts a local one for the run).
+
+Nested parallelism: when a run is itself executed inside a joblib worker (Hydra's joblib launcher, or any outer
+``joblib.Parallel``), the inner batches must not oversubscribe the machine. With ``outer_jobs`` given, the inner
+``n_jobs`` is capped so that ``outer_jobs * inner <= cores``; without it, a run detected inside a joblib worker
+(joblib's active backend has ``nesting_level >= 1``) or a Dask worker falls back to one inner job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+from typing import Iterator
+
+import joblib
+import numpy as np
+from joblib import parallel_config
+from joblib.parallel import get_active_backend
+
+from caligo_sweep.errors import ConfigValueError
+
+#: Names accepted for ``workers.backend``.
+BACKENDS = ("loky", "threading", "dask", "ray")
+#: The optional extra that provides each optional backend (its import name).
+_EXTRA_MODULES = {"dask": "distributed", "ray": "ray"}
+
+
+def check_backend(backend: str) -> str:
+    """Return ``backend``, or raise ConfigValueError (``workers.backend``) if unknown or not installed."""
+    if backend not in BACKENDS:
+        raise ConfigValueError("workers.backend", f"one of {', '.join(BACKENDS)}", backend)
+    module = _EXTRA_MODULES.get(backend)
+    if module is not None and importlib.util.find_spec(module) is None:
+        raise ConfigValueError(
+            "workers.backend", f"installed to be used ('pip install caligo-sweep[{backend}]')", backend
+        )
+    return backend
+
+
+def check_n_jobs(n_jobs: int) -> int:
+    """Return ``n_jobs`` as int, or raise ConfigValueError (``workers.n_jobs``) unless >= 1 or -1."""
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs >= 1 or n_jobs == -1):
+        raise ConfigValueError("workers.n_jobs", "an integer >= 1, or -1 for all cores", n_jobs)
+    return int(n_jobs)
+
+
+def available_cores() -> int:
+    """Cores this process may use (joblib's count: honours CPU affinity and cgroup quotas)."""
+    return max(1, joblib.cpu_count())
+
+
+def inside_outer_workers() -> bool:
+    """True when this code runs inside a joblib worker (any backend) or a Dask worker."""
+    backend, _ = get_active_backend()
+    if (getattr(backend, "nesting_level", 0) or 0) >= 1:
+        return True
+    if importlib.util.find_spec("distributed") is not None:
+        from joblib._parallel_backends import inside_dask_worker
+
+        return inside_dask_worker()
+    return False
+
+
+def effective_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None = None) -> int:
+    """Inner workers actually used: ``n_jobs`` resolved, capped by the batches and by outer parallelism.
+
+    Parameters
+    ----------
+    n_jobs : int
+        Requested inner jobs (``workers.n_jobs``), >= 1 or -1 for all cores.
+    n_batches : int
+        Batches in the run; more workers than batches would idle.
+    outer_jobs : int, optional
+        Jobs running concurrently around this run (e.g. Hydra joblib launcher's ``n_jobs``). When given, the result
+        satisfies ``outer_jobs * result <= cores`` (at least 1). When omitted, detected: inside a joblib or Dask
+        worker the result is 1, otherwise no cap.
+
+    Returns
+    -------
+    int
+        Number of inner jobs, >= 1.
+    """
+    requested = available_cores() if check_n_jobs(n_jobs) == -1 else n_jobs
+    if outer_jobs is not None:
+        if isinstance(outer_jobs, bool) or not isinstance(outer_jobs, (int, np.integer)) or outer_jobs < 1:
+            raise ConfigValueError("outer_jobs", "an integer >= 1", outer_jobs)
+        requested = min(requested, max(1, available_cores() // int(outer_jobs)))
+    elif inside_outer_workers():
+        requested = 1
+    return max(1, min(requested, n_batches))
+
+
+def supports_generator(backend: str) -> bool:
+    """Whether joblib can stream this backend's results as a generator (Ray's pool cannot)."""
+    return backend != "ray"
+
+
+@contextlib.contextmanager
+def backend_session(backend: str, n_jobs: int) -> Iterator[str | None]:
+    """Make ``backend`` usable by ``joblib.Parallel`` for the duration of a run; yield its ``Parallel(backend=)``.
+
+    ``dask`` reuses the current ``distributed`` client, or starts a local cluster of ``n_jobs`` single-threaded
+    worker processes and closes it afterwards. ``ray`` registers Ray's joblib backend and, if Ray is not running,
+    starts it with ``n_jobs`` CPUs and shuts it down afterwards. ``loky`` and ``threading`` need nothing.
+    """
+    check_backend(backend)
+    if backend == "dask":
+        from distributed import Client, get_client
+
+        try:
+            get_client()
+            client_running = True
+        except ValueError:
+            client_running = False
+        with contextlib.ExitStack() as stack:
+            if not client_running:
+                stack.enter_context(
+                    Client(n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+                )
+            # The backend is set through parallel_config (which registers it) and Parallel gets backend=None:
+            # joblib 1.6 passes nesting_level on to the dask tasks when Parallel(backend="dask") builds it by name.
+            stack.enter_context(parallel_config(backend="dask"))
+            yield None
+    elif backend == "ray":
+        import ray
+        from ray.util.joblib import register_ray
+
+        register_ray()
+        started = not ray.is_initialized()
+        if started:
+            ray.init(num_cpus=n_jobs, include_dashboard=False, log_to_driver=False)
+        try:
+            yield backend
+        finally:
+            if started:
+                ray.shutdown()
+    else:
+        yield backend
