@@ -76,6 +76,9 @@ def compose_depolar_probs(first: float, second: float) -> float:
 class DeviceNoise:
     """Noise and timing of SquidASM's generic quantum device (netbuilder ``GenericQDeviceConfig``).
 
+    Each field is the config key ``device.<name>`` without its unit suffix (``T1_ns`` <- ``device.T1``); range
+    errors name that key.
+
     Parameters
     ----------
     T1_ns : float
@@ -106,12 +109,13 @@ class DeviceNoise:
             "two_qubit_gate_time_ns",
             "measure_time_ns",
         ):
-            object.__setattr__(self, name, require_non_negative(f"device.{name}", getattr(self, name)))
+            key = f"device.{name.removesuffix('_ns')}"
+            object.__setattr__(self, name, require_non_negative(key, getattr(self, name)))
         for name in ("single_qubit_gate_depolar_prob", "two_qubit_gate_depolar_prob"):
             object.__setattr__(self, name, require_probability(f"device.{name}", getattr(self, name)))
         if self.T1_ns > 0.0 and self.T2_ns > self.T1_ns:
             raise ConfigValueError(
-                "device.T2_ns", f"a number in [0, device.T1_ns = {self.T1_ns:g}] (0 disables dephasing)", self.T2_ns
+                "device.T2", f"a number in [0, device.T1 = {self.T1_ns:g}] (0 disables dephasing)", self.T2_ns
             )
 
     @classmethod

@@ -51,7 +51,7 @@ def apply_eta(
     eta : float or None
         Detection efficiency in (0, 1] (config key ``link.eta``); ``None`` leaves the link unchanged.
     semantics : {"detector_only", "end_to_end"}
-        How eta is read (see the module docstring); config group ``eta``.
+        How eta is read (see the module docstring); config key ``eta.semantics``.
 
     Returns
     -------
@@ -61,11 +61,11 @@ def apply_eta(
     Raises
     ------
     ConfigValueError
-        If eta is outside (0, 1], if ``semantics`` is unknown (key ``eta``), or, for ``end_to_end``, if eta exceeds
+        If eta is outside (0, 1], if ``semantics`` is unknown (key ``eta.semantics``), or, for ``end_to_end``, if eta exceeds
         the fibre transmission per side (key ``link.eta``).
     """
     if semantics not in ETA_SEMANTICS:
-        raise ConfigValueError("eta", f"one of {', '.join(ETA_SEMANTICS)}", semantics)
+        raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", semantics)
     if eta is None:
         return link
     eta_value = _require_eta(eta)
@@ -118,7 +118,7 @@ def select_link_model(
     detector_error : float
         Detector error in [0, 1/2] (key ``device.detector_error``).
     length_km : float or None
-        Requested fibre length [km], >= 0 (key ``link.length_km``); ``None`` means not set.
+        Requested fibre length [km], >= 0 (key ``link.length``); ``None`` means not set.
 
     Returns
     -------
@@ -129,7 +129,7 @@ def select_link_model(
     eta_value = 1.0 if eta is None else _require_eta(eta)
     dark = require_probability("link.dark_count_probability", dark_count_probability)
     e_det = require_in_interval("device.detector_error", detector_error, 0.0, 0.5)
-    length = 0.0 if length_km is None else require_non_negative("link.length_km", length_km)
+    length = 0.0 if length_km is None else require_non_negative("link.length", length_km)
     if eta_value < 1.0 or dark > 0.0 or length > 0.0:
         return "heralded"
     if fidelity == 1.0 and e_det == 0.0:

@@ -72,7 +72,8 @@ class HeraldedDoubleClickLink:
 
     Field names are those of netbuilder's ``HeraldedDoubleClickQLinkConfig`` with the unit appended where there is
     one (``length`` -> ``length_km``, ``p_loss_length`` -> ``p_loss_length_db_per_km``, ``speed_of_light`` ->
-    ``speed_of_light_km_s``); the defaults are netbuilder's.
+    ``speed_of_light_km_s``); the defaults are netbuilder's. Range errors name the config key ``link.<netbuilder
+    name>``, e.g. ``link.length``.
 
     Parameters
     ----------
@@ -124,12 +125,12 @@ class HeraldedDoubleClickLink:
 
     def __post_init__(self) -> None:
         checked = {
-            "length_km": require_non_negative("link.length_km", self.length_km),
+            "length_km": require_non_negative("link.length", self.length_km),
             "p_loss_init": require_probability("link.p_loss_init", self.p_loss_init),
             "p_loss_length_db_per_km": require_non_negative(
-                "link.p_loss_length_db_per_km", self.p_loss_length_db_per_km
+                "link.p_loss_length", self.p_loss_length_db_per_km
             ),
-            "speed_of_light_km_s": require_positive("link.speed_of_light_km_s", self.speed_of_light_km_s),
+            "speed_of_light_km_s": require_positive("link.speed_of_light", self.speed_of_light_km_s),
             "detector_efficiency": require_probability("link.detector_efficiency", self.detector_efficiency),
             "dark_count_probability": require_probability("link.dark_count_probability", self.dark_count_probability),
             "visibility": require_probability("link.visibility", self.visibility),

@@ -7,7 +7,9 @@ A pair that needs K attempts (K geometric with parameter ``p_success``) reaches 
 ``K * cycle_time_ns`` of simulated time (squid_stack.md sections 2.1-2.2 and 3.1).
 
 This module holds the two simple links of netsquid-netbuilder, ``perfect`` and ``depolarise``; the heralded
-double-click link lives in :mod:`caligo_sweep.physics.heralded`.
+double-click link lives in :mod:`caligo_sweep.physics.heralded`. Fields carry their unit in the name
+(``t_cycle_ns``); range errors name the user's config key, which is netbuilder's field name under ``link.``
+(``link.t_cycle``).
 """
 
 from __future__ import annotations
@@ -98,13 +100,13 @@ class PerfectLink:
     model_name: ClassVar[str] = "perfect"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "state_delay_ns", require_non_negative("link.state_delay_ns", self.state_delay_ns))
+        object.__setattr__(self, "state_delay_ns", require_non_negative("link.state_delay", self.state_delay_ns))
 
     @classmethod
     def from_length(cls, length_km: float, speed_of_light_km_s: float = DEFAULT_SPEED_OF_LIGHT_KM_S) -> PerfectLink:
         """Link whose delay is the one-way travel time ``length_km / speed_of_light_km_s`` (netbuilder's rule)."""
-        length = require_non_negative("link.length_km", length_km)
-        speed = require_positive("link.speed_of_light_km_s", speed_of_light_km_s)
+        length = require_non_negative("link.length", length_km)
+        speed = require_positive("link.speed_of_light", speed_of_light_km_s)
         return cls(state_delay_ns=travel_time_ns(length, speed))
 
     @property
@@ -167,7 +169,7 @@ class DepolariseLink:
         prob_success = require_in_interval("link.prob_success", self.prob_success, 0.0, 1.0, low_open=True)
         object.__setattr__(self, "fidelity", fidelity)
         object.__setattr__(self, "prob_success", prob_success)
-        object.__setattr__(self, "t_cycle_ns", require_non_negative("link.t_cycle_ns", self.t_cycle_ns))
+        object.__setattr__(self, "t_cycle_ns", require_non_negative("link.t_cycle", self.t_cycle_ns))
 
     @classmethod
     def from_length(
@@ -178,8 +180,8 @@ class DepolariseLink:
         speed_of_light_km_s: float = DEFAULT_SPEED_OF_LIGHT_KM_S,
     ) -> DepolariseLink:
         """Link whose attempt time is the one-way travel time ``length_km / speed_of_light_km_s`` (netbuilder)."""
-        length = require_non_negative("link.length_km", length_km)
-        speed = require_positive("link.speed_of_light_km_s", speed_of_light_km_s)
+        length = require_non_negative("link.length", length_km)
+        speed = require_positive("link.speed_of_light", speed_of_light_km_s)
         return cls(fidelity=fidelity, prob_success=prob_success, t_cycle_ns=travel_time_ns(length, speed))
 
     @property
