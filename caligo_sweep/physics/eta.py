@@ -61,8 +61,8 @@ def apply_eta(
     Raises
     ------
     ConfigValueError
-        If eta is outside (0, 1], if ``semantics`` is unknown (key ``eta.semantics``), or, for ``end_to_end``, if eta exceeds
-        the fibre transmission per side (key ``link.eta``).
+        If eta is outside (0, 1] (key ``link.eta``), if ``semantics`` is unknown (key ``eta.semantics``), or, for
+        ``end_to_end``, if eta exceeds the fibre transmission per side (key ``link.eta``).
     """
     if semantics not in ETA_SEMANTICS:
         raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", semantics)

@@ -139,7 +139,7 @@ class HeraldedDoubleClickLink:
                 self.emission_fidelity,
                 0.25,
                 1.0,
-                reason="(4 F - 1)/3 is used as a probability",
+                reason="so that (4 F - 1)/3 is a probability",
             ),
             "collection_efficiency": require_probability("link.collection_efficiency", self.collection_efficiency),
             "num_resolving": require_bool("link.num_resolving", self.num_resolving),

@@ -82,8 +82,22 @@ class LinkModel(Protocol):
         """Probability that a photon emitted at one side is detected; ``nan`` for links without photons."""
 
 
+class _DirectDelivery:
+    """Timing shared by the links without photons: the label arrives with the state (netbuilder label_delay 0)."""
+
+    @property
+    def herald_delay_ns(self) -> float:
+        """The delivered qubits are usable at once."""
+        return 0.0
+
+    @property
+    def detection_probability_per_side(self) -> float:
+        """Not defined: no photon is detected."""
+        return float("nan")
+
+
 @dataclass(frozen=True)
-class PerfectLink:
+class PerfectLink(_DirectDelivery):
     """netsquid-netbuilder's ``perfect`` link: exact Phi+ at every attempt.
 
     The builder makes a ``PerfectStateMagicDistributor(state_delay, label_delay=0, cycle_time=state_delay)``, so a
@@ -120,23 +134,13 @@ class PerfectLink:
         return self.state_delay_ns
 
     @property
-    def herald_delay_ns(self) -> float:
-        """The label arrives together with the state (label_delay 0)."""
-        return 0.0
-
-    @property
     def branches(self) -> tuple[DeliveredBranch, ...]:
         """A single branch: Phi+ with label PHI_PLUS."""
         return (DeliveredBranch(1.0, BellIndex.PHI_PLUS, bell_density_matrix(BellIndex.PHI_PLUS)),)
 
-    @property
-    def detection_probability_per_side(self) -> float:
-        """Not defined for this link."""
-        return float("nan")
-
 
 @dataclass(frozen=True)
-class DepolariseLink:
+class DepolariseLink(_DirectDelivery):
     """netsquid-netbuilder's ``depolarise`` link: a Werner pair of given fidelity, heralded with a fixed rate.
 
     The delivered state is ``(1 - p) |Phi+><Phi+| + p I/4`` with ``p = prob_max_mixed = 4 (1 - F) / 3``
@@ -200,18 +204,8 @@ class DepolariseLink:
         return self.t_cycle_ns
 
     @property
-    def herald_delay_ns(self) -> float:
-        """The label arrives together with the state (label_delay 0)."""
-        return 0.0
-
-    @property
     def branches(self) -> tuple[DeliveredBranch, ...]:
         """A single branch: the Werner state, labelled PHI_PLUS."""
         p_mixed = self.prob_max_mixed
         rho = (1.0 - p_mixed) * bell_density_matrix(BellIndex.PHI_PLUS) + p_mixed * maximally_mixed()
         return (DeliveredBranch(1.0, BellIndex.PHI_PLUS, rho),)
-
-    @property
-    def detection_probability_per_side(self) -> float:
-        """Not defined for this link."""
-        return float("nan")

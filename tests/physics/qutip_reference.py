@@ -97,8 +97,8 @@ def heralded_states(
     anti = (proj(0, 1) + proj(1, 0)) / 2
     corr = (proj(0, 0) + proj(1, 1)) / 2
     noise = ((p_true + p_anti + p_corr) * (1 - q) + p_one_dark + p_two_dark) * ID4 / 4
-    states = [(p_true * q * bell + p_anti * q * anti + p_corr * q * corr + noise) / total for bell in (PSI_PLUS, PSI_MINUS)]
-    return total, states[0], states[1]
+    incoherent = p_anti * q * anti + p_corr * q * corr + noise
+    return total, (p_true * q * PSI_PLUS + incoherent) / total, (p_true * q * PSI_MINUS + incoherent) / total
 
 
 def corrected(rho: qutip.Qobj, label: str, prob_1q: float) -> qutip.Qobj:

@@ -136,7 +136,8 @@ def test_heralded_closed_forms_of_section_3_4():
         ev, q = link.events, link.werner_parameter
         mixed = (ev.p_t + ev.p_f1 + ev.p_f2) * (1 - q) + ev.p_f3 + ev.p_f4
         model = build_physical_model(link, PERFECT_DEVICE)
-        assert model.fidelity_expected == pytest.approx((ev.p_t * q + ev.p_f1 * q / 2 + mixed / 4) / ev.total, abs=1e-12)
+        fidelity = (ev.p_t * q + ev.p_f1 * q / 2 + mixed / 4) / ev.total
+        assert model.fidelity_expected == pytest.approx(fidelity, abs=1e-12)
         assert model.qber_z_expected == pytest.approx((ev.p_f2 * q + mixed / 2) / ev.total, abs=1e-12)
         assert model.qber_x_expected == pytest.approx(((ev.p_f1 + ev.p_f2) * q / 2 + mixed / 2) / ev.total, abs=1e-12)
         assert model.mean_attempts_per_pair == pytest.approx(1 / (1 - (1 - ev.total) ** link.num_multiplexing_modes))

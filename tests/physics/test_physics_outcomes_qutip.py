@@ -109,7 +109,8 @@ def test_heralded_link_outcomes_match_qutip():
         eta = (1 - p_loss_init) * collection_efficiency * 10 ** (-p_loss_length * length_km / 20) * detector_efficiency
         single_mode, psi_plus, psi_minus = ref.heralded_states(eta, visibility, dark, resolving, emission_fidelity)
         round_trip_ns = length_km / speed * 1e9
-        _assert_matches(link, device, detector_error, [(0.5, "psi+", psi_plus), (0.5, "psi-", psi_minus)], round_trip_ns)
+        branches = [(0.5, "psi+", psi_plus), (0.5, "psi-", psi_minus)]
+        _assert_matches(link, device, detector_error, branches, round_trip_ns)
         model = build_physical_model(link, device, detector_error=detector_error)
         assert model.p_success == pytest.approx(1 - (1 - single_mode) ** modes, abs=1e-15)
         assert model.detection_probability_per_side == pytest.approx(eta, abs=1e-15)
