@@ -8,15 +8,16 @@ it is. The chain, with all logarithms base 2 except inside the Hoeffding width:
    ``m_1 = (P^{1|1}_sent - P^h_{B,noclick} + P^d_{B,noclick} - 3 zeta) n``.  **Check A:** ``m_1 > 0``.
 2. Min-entropy Bob lacks about one half of Alice's string: ``H = C_BB84(m_1) m_1 / 2 - 1 - log(1/(2 eps))``.
 3. Storage ``S = nu n`` qubits of capacity ``C_N`` each.  **Check B:** ``C_N S < H``.
-4. Rate per stored qubit ``R = H / S`` and strong-converse exponent ``gamma(R)``.
+4. Rate per stored qubit ``R = H / S`` and strong-converse exponent ``gamma(R)`` of the memory [2]_.
 5. ``ell = floor(S/2 gamma(R) - f h(p_err) m/2 - log(1/(2 eps)))``: residual uncertainty through the noisy
    memory, minus the one-way syndrome of the subset Bob does not decode, minus the privacy-amplification margin.
    **Check C:** ``ell > 0``.
 
-Security error ``3 eps``; correctness error ``2 eps + eps_EC``. The length formula is the reconstruction of [1]_
-Eq. (8) that reproduces their m, m_1 and both error-rate thresholds (0.954 % at eta = 0.015, 2.38 % at 0.25).
-It gives 1,803 bits at their Table I values where the paper reports 1,366; the difference lies within the
-parameters' 1-sigma band (see ``shared/reference/nsm_physics.md`` section 2.6).
+Security error ``3 eps``; correctness error ``2 eps + eps_EC``. The length formula is a reconstruction of [1]_
+Eq. (8), whose available transcription is garbled; it reproduces their m and m_1 and, within 0.01 percentage points, both
+error-rate thresholds (0.962 % vs 0.954 % at eta = 0.015; 2.383 % vs 2.38 % at eta = 0.25). At their Table I
+values it gives 1,802 bits where the paper reports 1,366: ell is a small difference of two ~6.5e4-bit terms, and
+the 1-sigma error bar of eta alone (+-0.0001) moves it by about +-540 bits.
 
 References
 ----------
