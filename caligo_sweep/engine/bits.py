@@ -16,6 +16,7 @@ pair.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
@@ -125,19 +126,25 @@ def _popcount(words: np.ndarray) -> int:
     return int(np.bitwise_count(words).sum(dtype=np.int64))
 
 
-def conditional_probabilities(model: PhysicalModel) -> tuple[list[Fraction], list[Fraction]]:
+def conditional_probabilities(model: PhysicalModel) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
     """Exact conditionals of the outcome table, indexed for :func:`packed_bernoulli`.
 
     Returns
     -------
-    p_alice_one : list of Fraction
+    p_alice_one : tuple of Fraction
         ``P(x = 1 | a, b)`` at class index ``a + 2 b``.
-    p_error : list of Fraction
+    p_error : tuple of Fraction
         ``P(y != x | a, b, x)`` at class index ``a + 2 b + 4 x`` (0 where the condition has probability 0).
     """
-    table = model.outcome_probabilities
-    p_alice_one: list[Fraction] = [Fraction(0)] * 4
-    p_error: list[Fraction] = [Fraction(0)] * 8
+    return _conditionals_of_table(np.ascontiguousarray(model.outcome_probabilities, dtype="<f8").tobytes())
+
+
+@functools.lru_cache(maxsize=64)
+def _conditionals_of_table(table_bytes: bytes) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
+    """Cached per table (keyed by its bytes): exact rational arithmetic costs ~0.1 ms, once per run not per batch."""
+    table = np.frombuffer(table_bytes, dtype="<f8").reshape(2, 2, 4)
+    p_alice_one = [Fraction(0)] * 4
+    p_error = [Fraction(0)] * 8
     for a in (0, 1):
         for b in (0, 1):
             t00, t01, t10, t11 = (Fraction(float(v)) for v in table[a, b])
@@ -146,7 +153,7 @@ def conditional_probabilities(model: PhysicalModel) -> tuple[list[Fraction], lis
                 p_error[a + 2 * b] = t01 / (t00 + t01)
             if t10 + t11 > 0:
                 p_error[a + 2 * b + 4] = t10 / (t10 + t11)
-    return p_alice_one, p_error
+    return tuple(p_alice_one), tuple(p_error)
 
 
 def sample_bits(model: PhysicalModel, n_pairs: int, rng: np.random.Generator) -> PairBits:
