@@ -11,6 +11,7 @@ the backend: results are identical either way, by the seeding contract.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sys
 import time
@@ -25,6 +26,7 @@ from caligo_sweep.engine import SAMPLING_METHODS, PairBits, PairCounts, sample_b
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.model import PhysicalModel
 from caligo_sweep.runner.plan import BatchPlan, batch_seed_sequence, check_seed
+from caligo_sweep.runner.transport import BitsHandle, export_bits, import_bits, shared_folder
 from caligo_sweep.runner.workers import (
     backend_session,
     check_backend,
@@ -37,10 +39,12 @@ logger = logging.getLogger("caligo_sweep.runner")
 
 #: Seconds a run must last before its progress bar appears (shorter runs stay silent).
 PROGRESS_DELAY_S = 1.0
-#: Batches dispatched ahead per worker for backends that cannot stream results (bounds memory).
-_WINDOW_PER_JOB = 4
+#: Packed bits [bytes] a run that returns bits may have in flight at once (see ``_bits_window``).
+BITS_IN_FLIGHT_BYTES = 128 * 2**20
+#: Batches per worker in one dispatch window for backends that cannot stream results (Ray's pool).
+_WINDOW_PER_JOB = 8
 
-BatchResult = tuple[PairCounts, "PairBits | None"]
+BatchResult = tuple[PairCounts, "PairBits | BitsHandle | None"]
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,22 @@ class RunOutput:
 
 
 def _run_batch(
-    model: PhysicalModel, n_pairs: int, seed: int, index: int, sampling: str, return_bits: bool
-) -> BatchResult:
+    model: PhysicalModel,
+    n_pairs: int,
+    seed: int,
+    index: int,
+    sampling: str,
+    return_bits: bool,
+    shared_folder: str | None,
+) -> tuple[PairCounts, PairBits | BitsHandle | None]:
     """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted."""
     rng = np.random.default_rng(batch_seed_sequence(seed, index))
     if sampling == "counts":
         return sample_counts(model, n_pairs, rng), None
     bits = sample_bits(model, n_pairs, rng)
-    return bits.counts(), (bits if return_bits else None)
+    if not return_bits:
+        return bits.counts(), None
+    return bits.counts(), (bits if shared_folder is None else export_bits(bits, shared_folder, index))
 
 
 def _check_sampling(sampling: str, wants_bits: bool) -> str:
@@ -91,6 +103,13 @@ def _check_sampling(sampling: str, wants_bits: bool) -> str:
     if wants_bits and sampling != "bits":
         raise ConfigValueError("engine.sampling", "'bits' when bits are kept or streamed", sampling)
     return sampling
+
+
+def _bits_window(n_jobs: int, batch_size: int) -> int:
+    """Batches per dispatch window when batches return bits: about ``BITS_IN_FLIGHT_BYTES`` of packed bits,
+    between 2 and 64 batches per worker, a multiple of ``n_jobs`` so that the workers finish a window together."""
+    per_job = BITS_IN_FLIGHT_BYTES // (n_jobs * max(1, batch_size // 2))  # 4 bits per pair
+    return n_jobs * min(64, max(2, per_job))
 
 
 def _ordered_batches(
@@ -102,24 +121,33 @@ def _ordered_batches(
     sampling: str,
     return_bits: bool,
 ) -> Iterator[BatchResult]:
-    """Yield every batch's result in batch-index order, computing them on ``n_jobs`` workers."""
-    tasks = (delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, return_bits) for i in range(plan.n_batches))
+    """Yield every batch's result in batch-index order, computing them on ``n_jobs`` workers.
+
+    Small results (counts) stream through one ``Parallel(return_as="generator")`` call. Batches that return bits go
+    in windows of :func:`_bits_window` batches: the next window is dispatched only once this one has been consumed,
+    so at most one window of bits exists at a time however slow the sink (joblib dispatches new tasks when tasks
+    complete, not when results are consumed). Loky workers hand their bits over through shared memory
+    (:mod:`caligo_sweep.runner.transport`). joblib groups short tasks itself (``batch_size="auto"``).
+    """
     if n_jobs == 1:
-        for function, args, kwargs in tasks:
-            yield function(*args, **kwargs)
+        for i in range(plan.n_batches):
+            yield _run_batch(model, plan.size_of(i), seed, i, sampling, return_bits, None)
         return
-    task_batch_size = 1 if return_bits else "auto"  # big results travel one at a time
-    with backend_session(backend, n_jobs) as joblib_backend:
-        if supports_generator(backend):
-            parallel = Parallel(
-                n_jobs=n_jobs, backend=joblib_backend, return_as="generator", batch_size=task_batch_size
-            )
-            yield from parallel(tasks)
+    use_shared = return_bits and backend == "loky"
+    with backend_session(backend, n_jobs) as joblib_backend, shared_folder(use_shared) as folder:
+        tasks = (
+            delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, return_bits, folder)
+            for i in range(plan.n_batches)
+        )
+        return_as = "generator" if supports_generator(backend) else "list"
+        if not return_bits and return_as == "generator":
+            yield from Parallel(n_jobs=n_jobs, backend=joblib_backend, return_as="generator")(tasks)
             return
-        window = _WINDOW_PER_JOB * n_jobs
-        with Parallel(n_jobs=n_jobs, backend=joblib_backend, batch_size=task_batch_size) as parallel:
-            for start in range(0, plan.n_batches, window):
-                yield from parallel(task for _, task in zip(range(window), tasks))
+        window = _bits_window(n_jobs, plan.batch_size) if return_bits else _WINDOW_PER_JOB * n_jobs
+        with Parallel(n_jobs=n_jobs, backend=joblib_backend, return_as=return_as) as parallel:
+            for _ in range(0, plan.n_batches, window):
+                for counts, bits in parallel(itertools.islice(tasks, window)):
+                    yield counts, (import_bits(bits) if isinstance(bits, BitsHandle) else bits)
 
 
 def run_pairs(
