@@ -3,14 +3,16 @@
 Each batch is an independent task ``(model, size, seed, index)``: the worker rebuilds the batch's generator from
 ``(seed, index)`` (see :mod:`caligo_sweep.runner.plan`), samples, and sends back only what the parent needs: the
 batch's :class:`~caligo_sweep.engine.PairCounts` (a few hundred bytes), plus its
-:class:`~caligo_sweep.engine.PairBits` when bits are kept or streamed. Results are consumed as they arrive, in batch
-order, through joblib's ``return_as="generator"`` with a bounded dispatch window, so memory is bounded by a few
-batches whatever ``num_pairs`` is. A run whose effective ``n_jobs`` is 1 runs in-process without a pool, whatever
-the backend: results are identical either way, by the seeding contract.
+:class:`~caligo_sweep.engine.PairBits` when bits are kept or streamed. Results are merged in batch order as they
+arrive (joblib ``return_as="generator"``); results that carry bits are dispatched in bounded windows and handed over
+through shared memory, so memory is bounded by the batch size, whatever ``num_pairs`` is. A run whose effective
+``n_jobs`` is 1 runs in-process without a pool, whatever the backend: results are identical either way, by the
+seeding contract.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import sys
@@ -85,16 +87,19 @@ def _run_batch(
     index: int,
     sampling: str,
     return_bits: bool,
-    shared_folder: str | None,
-) -> tuple[PairCounts, PairBits | BitsHandle | None]:
-    """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted."""
+    bits_folder: str | None,
+) -> BatchResult:
+    """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted.
+
+    With ``bits_folder`` (loky workers), the bits are left in shared memory and a small handle is returned.
+    """
     rng = np.random.default_rng(batch_seed_sequence(seed, index))
     if sampling == "counts":
         return sample_counts(model, n_pairs, rng), None
     bits = sample_bits(model, n_pairs, rng)
     if not return_bits:
         return bits.counts(), None
-    return bits.counts(), (bits if shared_folder is None else export_bits(bits, shared_folder, index))
+    return bits.counts(), (bits if bits_folder is None else export_bits(bits, bits_folder, index))
 
 
 def _check_sampling(sampling: str, wants_bits: bool) -> str:
@@ -186,7 +191,8 @@ def run_pairs(
     keep_bits : bool
         Keep every batch's :class:`PairBits` in ``RunOutput.bits`` (memory grows with ``num_pairs``).
     bits_sink : callable, optional
-        Called with each batch's :class:`PairBits` in batch order as it arrives (streaming, memory bounded).
+        Called in this process with each batch's :class:`PairBits`, in batch order, as batches arrive (streaming:
+        at most one dispatch window of bits, about ``BITS_IN_FLIGHT_BYTES``, exists at a time).
     progress : bool
         Show a tqdm bar over batches on stderr, after the run has lasted ``PROGRESS_DELAY_S``.
     outer_jobs : int, optional
@@ -213,21 +219,23 @@ def run_pairs(
     jobs = effective_n_jobs(n_jobs, plan.n_batches, outer_jobs)
 
     start = time.perf_counter()
-    total = PairCounts.zero()
+    outcome_counts, attempts = np.zeros((2, 2, 4), dtype=np.int64), 0  # merged in place: O(1) per batch
     kept: list[PairBits] | None = [] if keep_bits else None
     stream = _ordered_batches(model, plan, seed, jobs, backend, sampling, return_bits)
     bar = tqdm(
         stream, total=plan.n_batches, disable=not progress, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch"
     )
-    with bar:
+    with contextlib.closing(stream), bar:  # closing: a failing sink still shuts the pool and shared folder down
         for counts, bits in bar:
-            total = total + counts
+            outcome_counts += counts.outcome_counts
+            attempts += counts.attempts
             if bits is not None:
                 if kept is not None:
                     kept.append(bits)
                 if bits_sink is not None:
                     bits_sink(bits)
     wall_time_s = time.perf_counter() - start
+    total = PairCounts(outcome_counts, attempts)
     pairs_per_second = num_pairs / wall_time_s if wall_time_s > 0 else float("inf")
     logger.info(
         "%d pairs (%s sampling) in %d batches of %d on %d %s job(s): %.3f s wall, %.4g pairs/s",

@@ -41,3 +41,14 @@ def test_streaming_holds_at_most_one_window_and_cleans_up(model, tmp_path, monke
     assert not list(tmp_path.glob("**/caligo-sweep-*"))
     assert streamed.counts == reference.counts
     assert all(np.array_equal(a.bob_bits, b.bob_bits) for a, b in zip(streamed.bits, reference.bits))
+
+
+def test_a_failing_sink_leaves_no_shared_files(model, tmp_path, monkeypatch):
+    monkeypatch.setattr(transport, "SHARED_MEMORY_ROOT", str(tmp_path))
+
+    def sink(_bits) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_pairs(model, **_RUN, n_jobs=2, bits_sink=sink)
+    assert not list(tmp_path.iterdir())
