@@ -19,6 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from caligo_sweep.app.config_path import CONFIG_NAME, config_directory
+from caligo_sweep.app.experiment import check_spec
 from caligo_sweep.config.build import prepare_run
 from caligo_sweep.config.store import register_configs
 from caligo_sweep.errors import CaligoError
@@ -54,7 +55,7 @@ def check_command_line(args: Sequence[str]) -> None:
     with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
         _check_group_options(user_overrides)
         for variant in _variants(user_overrides):
-            prepare_run(_compose(variant))
+            check_spec(prepare_run(_compose(variant)))
     GlobalHydra.instance().clear()
 
 

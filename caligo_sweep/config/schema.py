@@ -30,7 +30,7 @@ class PerfectLinkSchema:
 class DepolariseLinkSchema:
     """``link=depolarise``: Werner pairs of a given fidelity (netbuilder DepolariseQLinkConfig)."""
 
-    fidelity: float = 0.95  #: fidelity F with Phi+, in (1/2, 1]
+    fidelity: float = 0.99  #: fidelity F with Phi+, in (1/2, 1]
     prob_success: float = 1.0  #: per-attempt success probability, in (0, 1]
     t_cycle: Optional[float] = 1000.0  #: ns per attempt; give exactly one of t_cycle and length
     length: Optional[float] = None  #: km; gives t_cycle = length / speed_of_light

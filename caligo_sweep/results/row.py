@@ -72,8 +72,11 @@ class ResultRow:
     storage_qubits: Optional[float] = None
     rate_R: Optional[float] = None
     gamma: Optional[float] = None
+    ec_leak_bits: Optional[float] = None
+    ot_length_margin_bits: Optional[float] = None
     secure_single_pair_rounds: Optional[bool] = None
     secure_storage_bound: Optional[bool] = None
+    secure_finite_size: Optional[bool] = None
     ot_length_bits: Optional[int] = None
     secure: Optional[bool] = None
     # timing (simulated)

@@ -110,6 +110,32 @@ def _check_sampling(sampling: str, wants_bits: bool) -> str:
     return sampling
 
 
+def check_run_settings(
+    *,
+    num_pairs: int,
+    seed: int,
+    batch_size: int,
+    n_jobs: int,
+    backend: str,
+    sampling: str,
+    returns_bits: bool = False,
+) -> BatchPlan:
+    """Validate a run's execution settings before anything is sampled, and return its batch plan.
+
+    Raises
+    ------
+    caligo_sweep.errors.ConfigValueError
+        Naming ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend`` or
+        ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``).
+    """
+    plan = BatchPlan(num_pairs, batch_size)
+    check_seed(seed)
+    check_n_jobs(n_jobs)
+    check_backend(backend)
+    _check_sampling(sampling, returns_bits)
+    return plan
+
+
 def _bits_window(n_jobs: int, batch_size: int) -> int:
     """Batches per dispatch window when batches return bits: about ``BITS_IN_FLIGHT_BYTES`` of packed bits,
     between 2 and 64 batches per worker, a multiple of ``n_jobs`` so that the workers finish a window together."""
@@ -210,12 +236,16 @@ def run_pairs(
         For an invalid ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend`` or
         ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``), before any sampling.
     """
-    plan = BatchPlan(num_pairs, batch_size)
-    seed = check_seed(seed)
-    check_n_jobs(n_jobs)
-    check_backend(backend)
     return_bits = keep_bits or bits_sink is not None
-    _check_sampling(sampling, return_bits)
+    plan = check_run_settings(
+        num_pairs=num_pairs,
+        seed=seed,
+        batch_size=batch_size,
+        n_jobs=n_jobs,
+        backend=backend,
+        sampling=sampling,
+        returns_bits=return_bits,
+    )
     jobs = effective_n_jobs(n_jobs, plan.n_batches, outer_jobs)
 
     start = time.perf_counter()

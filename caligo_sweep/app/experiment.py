@@ -1,0 +1,226 @@
+"""One run from validated settings to its result row: sample, sift, estimate, wait, decide.
+
+Free of Hydra, so a notebook can call :func:`run_experiment` with a :class:`~caligo_sweep.config.build.RunSpec`
+built by :func:`~caligo_sweep.config.build.prepare_run` from any composed config.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Optional
+
+from caligo_sweep.config.build import RunSpec
+from caligo_sweep.engine.counts import PairCounts
+from caligo_sweep.errors import SecurityAbort
+from caligo_sweep.protocol.estimation import qber_upper_bound
+from caligo_sweep.protocol.security.analysis import NSMSecurityResult, analyse_nsm_security
+from caligo_sweep.protocol.security.qber_consistency import QberConsistency, qber_consistent
+from caligo_sweep.protocol.security.sources import epr_link_statistics, pdc_statistics
+from caligo_sweep.protocol.sifting import SiftedStatistics, sift_counts
+from caligo_sweep.protocol.timing import TimingBarrier, TimingReport
+from caligo_sweep.results.row import ResultRow
+from caligo_sweep.runner.run import RunOutput, check_run_settings, run_pairs
+
+log = logging.getLogger("caligo_sweep.app")
+
+
+def check_spec(spec: RunSpec) -> None:
+    """Validate the execution settings (run size, seed, workers, engine) without sampling anything."""
+    config = spec.config
+    check_run_settings(
+        num_pairs=config.num_pairs,
+        seed=config.seed,
+        batch_size=config.workers.batch_size,
+        n_jobs=config.workers.n_jobs,
+        backend=config.workers.backend,
+        sampling=config.engine.sampling,
+        returns_bits=config.engine.keep_bits,
+    )
+
+
+def run_experiment(
+    spec: RunSpec, *, run_id: str, parameters: Optional[dict[str, Any]] = None, progress: bool = True
+) -> ResultRow:
+    """Simulate one run and analyse it.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        Validated run.
+    run_id : str
+        Identifier written into the row.
+    parameters : dict, optional
+        Flattened configuration columns to carry into the row.
+    progress : bool
+        Allow a progress bar (also subject to ``workers.progress``).
+
+    Returns
+    -------
+    ResultRow
+        ``status`` is ``ok`` for a secure point, ``insecure`` otherwise, ``aborted`` for an insecure point under
+        ``protocol.strict``.
+
+    Raises
+    ------
+    caligo_sweep.errors.TimingViolation
+        If bases would be revealed before Delta t in strict timing mode (cannot happen in an honest run).
+    """
+    check_spec(spec)
+    config = spec.config
+    started = time.perf_counter()
+    if spec.model is not None:
+        output = run_pairs(
+            spec.model,
+            num_pairs=config.num_pairs,
+            seed=config.seed,
+            batch_size=config.workers.batch_size,
+            n_jobs=config.workers.n_jobs,
+            backend=config.workers.backend,
+            sampling=config.engine.sampling,
+            keep_bits=config.engine.keep_bits,
+            progress=progress and config.workers.progress,
+        )
+        sifted = sift_counts(output.counts.outcome_counts)
+        qber_upper = qber_upper_bound(sifted.n_errors, sifted.n_sifted, config.protocol.qber_eps)
+        consistency = qber_consistent(sifted.n_errors, sifted.n_sifted, spec.model.qber_expected)
+        if not consistency.consistent:
+            log.warning(
+                "measured QBER %.6f lies outside [%.6f, %.6f] around the model's %.6f",
+                consistency.qber_measured, consistency.acceptance_low, consistency.acceptance_high,
+                consistency.qber_expected,
+            )
+        source = epr_link_statistics(config.num_pairs, qber_upper)
+        quantum_phase_ns = output.sim_time_ns
+    else:
+        output = sifted = consistency = None
+        source = pdc_statistics(spec.pdc_source, config.num_pairs)
+        qber_upper = source.qber
+        quantum_phase_ns = 0.0
+    timing = _wait_and_reveal(spec, quantum_phase_ns)
+    security = analyse_nsm_security(source, spec.nsm)
+    secure_strict = qber_upper < security.q_storage
+    secure = secure_strict and security.kww_capacity_ok and security.secure and timing.timing_compliant
+    status, error = ("ok", None) if secure else ("insecure", _insecurity_reason(secure_strict, security, timing))
+    if not secure and config.protocol.strict:
+        status = "aborted"
+        log.error("protocol.strict: %s", SecurityAbort(error))
+    return ResultRow(
+        run_id=run_id,
+        status=status,
+        error=error,
+        seed=config.seed,
+        engine=config.engine.name if spec.model is not None else "analytic",
+        sampling=config.engine.sampling if spec.model is not None else None,
+        link=spec.link_name,
+        eta_semantics=config.eta.semantics,
+        source=config.source.kind,
+        nsm_r=spec.nsm.r,
+        nsm_nu=spec.nsm.nu,
+        delta_t_ns=spec.delta_t_ns,
+        num_pairs=config.num_pairs,
+        n_jobs=config.workers.n_jobs,
+        batch_size=config.workers.batch_size,
+        **_expectations(spec),
+        **_measurements(output, sifted, qber_upper, consistency),
+        **_security_columns(security, secure_strict, secure),
+        sim_time_ns=timing.sim_time_ns,
+        wait_ns=timing.wait_ns,
+        timing_compliant=timing.timing_compliant,
+        wall_time_s=time.perf_counter() - started,
+        pairs_per_second=output.pairs_per_second if output is not None else None,
+        parameters=dict(parameters or {}),
+    )
+
+
+def _wait_and_reveal(spec: RunSpec, quantum_phase_ns: float) -> TimingReport:
+    """Honest timing: the quantum phase ends, both parties wait Delta t in simulated time, then bases are revealed."""
+    barrier = TimingBarrier(spec.delta_t_ns, strict=spec.config.protocol.strict_timing)
+    barrier.mark_quantum_phase_end(quantum_phase_ns)
+    barrier.wait_delta_t()
+    barrier.reveal_bases()
+    return barrier.report()
+
+
+def _expectations(spec: RunSpec) -> dict[str, Any]:
+    model = spec.model
+    if model is None:
+        return {"qber_expected": spec.pdc_source.qber_expected}
+    return {
+        "p_success": model.p_success,
+        "cycle_time_ns": model.cycle_time_ns,
+        "herald_delay_ns": model.herald_delay_ns,
+        "detection_probability_per_side": model.detection_probability_per_side,
+        "fidelity_expected": model.fidelity_expected,
+        "qber_z_expected": model.qber_z_expected,
+        "qber_x_expected": model.qber_x_expected,
+        "qber_expected": model.qber_expected,
+    }
+
+
+def _measurements(
+    output: Optional[RunOutput],
+    sifted: Optional[SiftedStatistics],
+    qber_upper: float,
+    consistency: Optional[QberConsistency],
+) -> dict[str, Any]:
+    if output is None or sifted is None or consistency is None:
+        return {"qber_upper": qber_upper}
+    counts: PairCounts = output.counts
+    return {
+        "n_pairs": counts.n_pairs,
+        "n_attempts": counts.attempts,
+        "n_sifted": sifted.n_sifted,
+        "n_sifted_z": sifted.n_sifted_z,
+        "n_sifted_x": sifted.n_sifted_x,
+        "n_errors": sifted.n_errors,
+        "qber_z": sifted.qber_z,
+        "qber_x": sifted.qber_x,
+        "qber": sifted.qber,
+        "qber_upper": qber_upper,
+        "qber_consistent": consistency.consistent,
+        "qber_tolerance": consistency.tolerance,
+    }
+
+
+def _security_columns(security: NSMSecurityResult, secure_strict: bool, secure: bool) -> dict[str, Any]:
+    return {
+        "q_storage": security.q_storage,
+        "secure_strict": secure_strict,
+        "storage_capacity": security.storage_capacity,
+        "capacity_rate": security.capacity_rate,
+        "secure_capacity": security.kww_capacity_ok,
+        "schaffner_qber_below_11pct": security.qber_below_stw_limit,
+        "schaffner_strictly_below_storage": security.qber_below_storage_noise,
+        "m": security.m,
+        "m1": security.m1,
+        "c_bb84": security.c_bb84,
+        "min_entropy_bits": security.min_entropy_bits,
+        "storage_qubits": security.storage_qubits,
+        "rate_R": security.rate_R,
+        "gamma": security.gamma,
+        "ec_leak_bits": security.ec_leak_bits,
+        "ot_length_margin_bits": security.ot_length_margin_bits,
+        "secure_single_pair_rounds": security.single_pairs_ok,
+        "secure_storage_bound": security.storage_bound_ok,
+        "secure_finite_size": security.secure,
+        "ot_length_bits": security.ot_length_bits if secure else 0,
+        "secure": secure,
+    }
+
+
+def _insecurity_reason(secure_strict: bool, security: NSMSecurityResult, timing: TimingReport) -> str:
+    reasons = []
+    if not secure_strict:
+        reasons.append(f"Q_channel upper bound not strictly below (1-r)/2 = {security.q_storage:.4g}")
+    if not security.kww_capacity_ok:
+        reasons.append(f"C_N * nu = {security.capacity_rate:.4g} is not below 1/2")
+    if not security.single_pairs_ok:
+        reasons.append("no single-pair rounds survive the finite-size bound (m1 <= 0)")
+    elif not security.storage_bound_ok:
+        reasons.append("storage bound C_N * S < H fails")
+    elif not security.length_positive:
+        reasons.append(f"finite-size OT length is not positive (margin {security.ot_length_margin_bits:.4g} bits)")
+    if not timing.timing_compliant:
+        reasons.append("Delta t was not respected")
+    return "insecure: " + "; ".join(reasons)

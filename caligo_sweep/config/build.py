@@ -1,0 +1,182 @@
+"""The one validation boundary: composed Hydra config -> typed, frozen objects the run is made of.
+
+:func:`prepare_run` turns the composed config into a :class:`RunSpec`. Every object it builds checks its own ranges
+and names the user's config key when a value is wrong, so after this function returns no value can fail later,
+and nothing below this layer sees a ``DictConfig``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from omegaconf import DictConfig, OmegaConf
+
+from caligo_sweep.config.schema import (
+    AutoLinkSchema,
+    DepolariseLinkSchema,
+    DeviceSchema,
+    HeraldedLinkSchema,
+    PerfectLinkSchema,
+    RunSchema,
+    SourceSchema,
+)
+from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.physics.checks import require_bool, require_in_interval, require_non_negative
+from caligo_sweep.physics.device import DeviceNoise
+from caligo_sweep.physics.eta import ETA_SEMANTICS, apply_eta, select_link_model
+from caligo_sweep.physics.heralded import HeraldedDoubleClickLink
+from caligo_sweep.physics.links import DepolariseLink, LinkModel, PerfectLink
+from caligo_sweep.physics.model import PhysicalModel
+from caligo_sweep.physics.outcomes import build_physical_model
+from caligo_sweep.physics.pdc_source import PDCSource
+from caligo_sweep.protocol.security.analysis import NSMParameters
+
+#: Values of ``source.kind``.
+SOURCE_KINDS = ("link", "pdc")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything one run needs, validated.
+
+    Parameters
+    ----------
+    config : RunSchema
+        The typed config (for the settings of workers, engine and protocol, and the run size).
+    link_name : str
+        Link model actually used (``auto`` resolved), or ``"none"`` for the analytic PDC source.
+    model : PhysicalModel or None
+        Per-run physics the engine samples; None for the analytic PDC source.
+    nsm : NSMParameters
+        Adversary storage and security parameters.
+    delta_t_ns : float
+        Wait time Delta t [ns].
+    pdc_source : PDCSource or None
+        The Erven 2014 source when ``source=pdc``.
+    """
+
+    config: RunSchema
+    link_name: str
+    model: Optional[PhysicalModel]
+    nsm: NSMParameters
+    delta_t_ns: float
+    pdc_source: Optional[PDCSource]
+
+
+def prepare_run(cfg: DictConfig) -> RunSpec:
+    """Validate the composed config and build the run's frozen objects.
+
+    Raises
+    ------
+    caligo_sweep.errors.ConfigValueError
+        Naming the key, the allowed range and the value of the first invalid entry.
+    """
+    config: RunSchema = OmegaConf.to_object(cfg)
+    nsm = NSMParameters(
+        r=config.nsm.r,
+        nu=config.nsm.nu,
+        eps=config.nsm.eps,
+        ec_efficiency=config.nsm.ec_efficiency,
+        memory_dim=config.nsm.memory_dim,
+    )
+    delta_t_ns = require_non_negative("nsm.delta_t_ns", config.nsm.delta_t_ns)
+    require_bool("protocol.strict", config.protocol.strict)
+    require_bool("protocol.strict_timing", config.protocol.strict_timing)
+    require_in_interval("protocol.qber_eps", config.protocol.qber_eps, 0.0, 1.0, low_open=True, high_open=True)
+    if config.eta.semantics not in ETA_SEMANTICS:
+        raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", config.eta.semantics)
+    pdc_source = build_pdc_source(config.source)
+    if pdc_source is not None:
+        return RunSpec(config, "none", None, nsm, delta_t_ns, pdc_source)
+    device = build_device(config.device)
+    link = build_link(config.link, config.eta.semantics, config.device.detector_error)
+    model = build_physical_model(link, device, detector_error=config.device.detector_error)
+    return RunSpec(config, link.model_name, model, nsm, delta_t_ns, None)
+
+
+def build_device(device: DeviceSchema) -> DeviceNoise:
+    """Honest device noise from the ``device`` group (netbuilder GenericQDeviceConfig keys)."""
+    return DeviceNoise(
+        T1_ns=device.T1,
+        T2_ns=device.T2,
+        init_time_ns=device.init_time,
+        single_qubit_gate_time_ns=device.single_qubit_gate_time,
+        two_qubit_gate_time_ns=device.two_qubit_gate_time,
+        measure_time_ns=device.measure_time,
+        single_qubit_gate_depolar_prob=device.single_qubit_gate_depolar_prob,
+        two_qubit_gate_depolar_prob=device.two_qubit_gate_depolar_prob,
+    )
+
+
+def build_link(link: object, eta_semantics: str, detector_error: float) -> LinkModel:
+    """The physics link model of the ``link`` group option, with ``link.eta`` applied and ``auto`` resolved."""
+    if isinstance(link, PerfectLinkSchema):
+        _require_one_of("link.state_delay", link.state_delay, "link.length", link.length, allow_neither=True)
+        if link.length is not None:
+            return PerfectLink.from_length(link.length, link.speed_of_light)
+        return PerfectLink() if link.state_delay is None else PerfectLink(state_delay_ns=link.state_delay)
+    if isinstance(link, DepolariseLinkSchema):
+        _require_one_of("link.t_cycle", link.t_cycle, "link.length", link.length, allow_neither=False)
+        if link.length is not None:
+            return DepolariseLink.from_length(link.fidelity, link.prob_success, link.length, link.speed_of_light)
+        return DepolariseLink(fidelity=link.fidelity, prob_success=link.prob_success, t_cycle_ns=link.t_cycle)
+    if isinstance(link, HeraldedLinkSchema):
+        heralded = HeraldedDoubleClickLink(
+            length_km=link.length,
+            p_loss_init=link.p_loss_init,
+            p_loss_length_db_per_km=link.p_loss_length,
+            speed_of_light_km_s=link.speed_of_light,
+            detector_efficiency=link.detector_efficiency,
+            dark_count_probability=link.dark_count_probability,
+            visibility=link.visibility,
+            emission_fidelity=link.emission_fidelity,
+            collection_efficiency=link.collection_efficiency,
+            num_resolving=link.num_resolving,
+            num_multiplexing_modes=link.num_multiplexing_modes,
+        )
+        return apply_eta(heralded, link.eta, eta_semantics)
+    if isinstance(link, AutoLinkSchema):
+        return _auto_link(link, eta_semantics, detector_error)
+    raise TypeError(f"unknown link schema {type(link).__name__}")
+
+
+def _auto_link(link: AutoLinkSchema, eta_semantics: str, detector_error: float) -> LinkModel:
+    """Seed 002, section 8.4.2: the simplest link model that can represent the targets."""
+    choice = select_link_model(
+        fidelity=link.fidelity,
+        eta=link.eta,
+        dark_count_probability=link.dark_count_probability,
+        detector_error=detector_error,
+        length_km=link.length,
+    )
+    if choice == "perfect":
+        return PerfectLink(state_delay_ns=link.t_cycle)
+    if choice == "depolarise":
+        return DepolariseLink(fidelity=link.fidelity, prob_success=link.prob_success, t_cycle_ns=link.t_cycle)
+    heralded = HeraldedDoubleClickLink(
+        length_km=link.length,
+        p_loss_length_db_per_km=link.p_loss_length,
+        speed_of_light_km_s=link.speed_of_light,
+        dark_count_probability=link.dark_count_probability,
+        emission_fidelity=link.fidelity,
+    )
+    return apply_eta(heralded, link.eta, eta_semantics)
+
+
+def build_pdc_source(source: SourceSchema) -> Optional[PDCSource]:
+    """The analytic Erven 2014 source for ``source=pdc``; None for ``source=link``."""
+    if source.kind not in SOURCE_KINDS:
+        raise ConfigValueError("source.kind", f"one of {', '.join(SOURCE_KINDS)}", source.kind)
+    if source.kind == "link":
+        return None
+    return PDCSource(mu=source.mu, eta=source.eta, e_det=source.e_det, p_dark=source.p_dark)
+
+
+def _require_one_of(
+    first_key: str, first: Optional[float], second_key: str, second: Optional[float], *, allow_neither: bool
+) -> None:
+    if first is not None and second is not None:
+        raise ConfigValueError(second_key, f"null when {first_key} is given (give one of them)", second)
+    if first is None and second is None and not allow_neither:
+        raise ConfigValueError(first_key, f"a number >= 0 when {second_key} is null (give one of them)", first)

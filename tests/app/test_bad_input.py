@@ -1,0 +1,51 @@
+"""Bad input stops the program before any work with one line naming the key, the allowed range and the value."""
+
+import pytest
+
+from caligo_sweep.app.preflight import CommandLineError, check_command_line
+from caligo_sweep.errors import ConfigValueError
+
+BAD_INPUTS = [
+    # (override, key, allowed-range fragment, given value)
+    ("nsm.r=1.5", "nsm.r", "[0, 1]", "1.5"),
+    ("nsm.nu=-1", "nsm.nu", "[0, 1]", "-1"),
+    ("link.fidelity=0.2", "link.fidelity", "(0.5, 1]", "0.2"),
+    ("link.fidelity=0.5", "link.fidelity", "(0.5, 1]", "0.5"),
+    ("num_pairs=0", "num_pairs", ">= 1", "0"),
+    ("workers.n_jobs=0", "workers.n_jobs", ">= 1", "0"),
+    ("link=nonsense", "link", "auto, depolarise, heralded, perfect", "nonsense"),
+    ("nsm.rr=0.5", "nsm.rr", "delta_t_ns", "nsm"),
+    ("nsm.r=abc", "nsm.r", "float", "abc"),
+    ("seed=-3", "seed", ">= 0", "-3"),
+]
+
+
+@pytest.mark.parametrize("override,key,allowed,value", BAD_INPUTS)
+def test_preflight_names_key_range_and_value(override, key, allowed, value):
+    with pytest.raises((CommandLineError, ConfigValueError)) as caught:
+        check_command_line([override])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert key in message and allowed in message and value in message
+
+
+@pytest.mark.parametrize("override,key,allowed,value", BAD_INPUTS[:8])
+def test_cli_exits_with_one_line_and_no_output_folder(cli, override, key, allowed, value):
+    result = cli(override)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert key in lines[0] and allowed in lines[0] and value in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not (cli.cwd / "outputs").exists()
+
+
+def test_a_bad_value_inside_a_sweep_stops_the_whole_sweep_before_any_job(cli):
+    result = cli("nsm.r=0.5,1.5", "num_pairs=1000", "-m")
+    assert result.returncode == 2
+    assert "nsm.r" in result.stderr and "1.5" in result.stderr
+    assert not (cli.cwd / "outputs").exists()
+
+
+def test_good_command_line_passes_preflight():
+    check_command_line(["link=heralded", "nsm.r=0.5,0.7,0.9", "-m", "hydra.run.dir=/tmp/x"])

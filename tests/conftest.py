@@ -1,0 +1,45 @@
+"""Shared fixtures: running the command line as a user would, in a scratch directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(args: list[str], cwd: Path, timeout: float = 600.0) -> subprocess.CompletedProcess:
+    """Run ``python -m caligo_sweep *args`` in ``cwd`` and capture its output."""
+    env = {key: value for key, value in os.environ.items() if key != "HYDRA_FULL_ERROR"}
+    return subprocess.run(
+        [sys.executable, "-m", "caligo_sweep", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """``cli(*args)`` runs the app in a fresh temporary directory (its ``outputs/`` lands there)."""
+
+    def _run(*args: str) -> subprocess.CompletedProcess:
+        return run_cli(list(args), tmp_path)
+
+    _run.cwd = tmp_path
+    return _run
+
+
+@pytest.fixture
+def cli_in():
+    """``cli_in(cwd, *args)`` runs the app in a directory of the test's choosing."""
+
+    def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+        return run_cli(list(args), cwd)
+
+    return _run
