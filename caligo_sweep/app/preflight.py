@@ -8,6 +8,7 @@ value is tried with the other keys at their first value). Nothing is sampled and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from hydra import compose, initialize_config_dir
@@ -23,6 +24,10 @@ from caligo_sweep.app.experiment import check_spec
 from caligo_sweep.config.build import prepare_run
 from caligo_sweep.config.store import register_configs
 from caligo_sweep.errors import CaligoError
+
+#: OmegaConf's wording of a value that does not convert to the key's type.
+_CONVERSION_ERROR = re.compile(r"Value '(.*)' of type '.*' could not be converted to (\w+)")
+_TYPE_WORDS = {"Float": "a float (a number)", "Integer": "an integer", "Boolean": "true or false"}
 
 #: Flags after which Hydra does not run the app, so there is nothing to check.
 _INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--shell-completion", "-sc"}
@@ -132,6 +137,10 @@ def _describe_compose_error(error: Exception, overrides: list[str]) -> str:
     full_key = getattr(cause, "full_key", None)
     if full_key and ("not in struct" in str(cause) or "not in '" in str(cause)):
         return _unknown_key_message(str(full_key), overrides)
+    conversion = _CONVERSION_ERROR.search(str(cause))
+    if full_key and conversion:
+        value, target = conversion.groups()
+        return f"{full_key} must be {_TYPE_WORDS.get(target, target)}; got {value!r}"
     if full_key:
         return f"{full_key}: {_first_line(cause)}"
     return _first_line(error)

@@ -8,66 +8,101 @@ from typing import Optional
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen before pyplot is imported)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
-#: Columns that identify a run rather than describe its parameter point.
-_NON_PARAMETER_COLUMNS = {"run_id", "seed", "nsm_r", "status", "error", "job", "overrides"}
+#: Column-name prefixes of configuration columns that may define a series.
+_PARAMETER_PREFIXES = ("link_", "device_", "nsm_", "source_", "eta_")
+#: Marker per (secure_strict, ot_length_bits > 0).
+_MARKERS = {
+    (True, True): dict(marker="o", label="Q < (1-r)/2 and ell > 0"),
+    (True, False): dict(marker="o", facecolors="none", label="Q < (1-r)/2 but ell = 0 (the gap)"),
+    (False, True): dict(marker="^", label="ell > 0 but Q >= (1-r)/2"),
+    (False, False): dict(marker="x", label="neither"),
+}
 
 
 def varying_parameters(table: pd.DataFrame) -> list[str]:
-    """Configuration columns (``link_*``, ``device_*``, ``nsm_*``, ...) that take more than one value, besides r."""
-    candidates = [
-        column
-        for column in table.columns
-        if column.split("_", 1)[0] in {"link", "device", "nsm", "source", "eta"}
-        and column not in _NON_PARAMETER_COLUMNS
-    ]
-    return [column for column in candidates if table[column].astype(str).nunique() > 1]
+    """Configuration columns, other than ``nsm_r``, that take more than one value in the table."""
+    candidates = [c for c in table.columns if c.startswith(_PARAMETER_PREFIXES) and c != "nsm_r"]
+    return [c for c in candidates if table[c].astype(str).nunique() > 1]
+
+
+def _series(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    keys = varying_parameters(table)
+    if not keys:
+        return [("Q_channel", table.sort_values("nsm_r"))]
+    labelled = []
+    for values, group in table.groupby(keys, dropna=False):
+        values = values if isinstance(values, tuple) else (values,)
+        labelled.append((", ".join(f"{k}={v}" for k, v in zip(keys, values)), group.sort_values("nsm_r")))
+    return labelled
 
 
 def plot_security_boundary(table: pd.DataFrame, *, ax: Optional[Axes] = None) -> Axes:
-    """Measured Q_channel with its finite-size upper bound against the storage noise (1 - r)/2.
+    """Measured Q_channel (bar up to its upper bound ``qber_upper``) against the storage noise (1 - r)/2.
 
-    Each point is one run: the marker is the measured QBER, the bar reaches up to ``qber_upper``; filled markers
-    are points whose upper bound lies strictly below (1 - r)/2 (``secure_strict``), hollow ones are not. One series
-    per combination of the other swept parameters.
+    One colour per combination of the other swept parameters; the marker tells which conditions hold: the strict
+    condition ``qber_upper < (1-r)/2`` (``secure_strict``) and a positive finite-size OT length.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 4.4))
-    done = table[table["status"] != "failed"].dropna(subset=["qber", "nsm_r"])
+    done = table[table["status"] != "failed"].dropna(subset=["qber_upper", "nsm_r"])
     r_grid = np.linspace(0.0, 1.0, 201)
-    ax.plot(r_grid, (1.0 - r_grid) / 2.0, color="black", lw=1.2, label="storage noise (1 - r)/2")
-    series_keys = varying_parameters(done)
-    groups = done.groupby(series_keys, dropna=False) if series_keys else [((), done)]
-    for key, group in groups:
-        group = group.sort_values("nsm_r")
-        key_values = key if isinstance(key, tuple) else (key,)
-        label = ", ".join(f"{name}={value}" for name, value in zip(series_keys, key_values)) or "Q_channel"
-        errors = np.vstack([np.zeros(len(group)), group["qber_upper"] - group["qber"]])
-        container = ax.errorbar(group["nsm_r"], group["qber"], yerr=errors, fmt="none", capsize=3, alpha=0.8)
-        color = container.lines[2][0].get_color() if container.lines[2] else None
-        secure = group["secure_strict"].astype(bool).to_numpy()
-        ax.scatter(group["nsm_r"][secure], group["qber"][secure], color=color, label=label, zorder=3)
-        ax.scatter(group["nsm_r"][~secure], group["qber"][~secure], facecolors="none", edgecolors=color, zorder=3)
+    ax.plot(r_grid, (1.0 - r_grid) / 2.0, color="black", lw=1.2)
+    estimate = done["qber"] if "qber" in done else done["qber_upper"]
+    series_handles = []
+    for index, (label, group) in enumerate(_series(done.assign(_estimate=estimate))):
+        color = f"C{index % 10}"
+        ax.vlines(group["nsm_r"], group["_estimate"], group["qber_upper"], color=color, lw=1.0, alpha=0.8)
+        for (strict, positive), style in _MARKERS.items():
+            chosen = (group["secure_strict"].astype(bool) == strict) & ((group["ot_length_bits"] > 0) == positive)
+            style = {k: v for k, v in style.items() if k != "label"}
+            edge = {"edgecolors": color} if style.get("facecolors") == "none" else {"color": color}
+            ax.scatter(group["nsm_r"][chosen], group["_estimate"][chosen], zorder=3, **style, **edge)
+        series_handles.append(Line2D([], [], color=color, marker="o", ls="", label=label))
+    marker_handles = [
+        Line2D([], [], color="gray", ls="", marker=s["marker"], markerfacecolor="none" if "facecolors" in s else "gray",
+               label=s["label"])
+        for s in _MARKERS.values()
+    ]
+    boundary = Line2D([], [], color="black", lw=1.2, label="storage noise (1 - r)/2")
+    ax.legend(handles=[boundary, *series_handles, *marker_handles], fontsize="x-small", loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
     ax.set_xlabel("storage retention probability r")
-    ax.set_ylabel("channel error rate Q_channel")
-    ax.set_title("Security boundary: filled = upper bound strictly below (1 - r)/2")
+    ax.set_ylabel("channel error rate Q_channel (bar: upper bound)")
     ax.set_xlim(0.0, 1.0)
-    ax.set_ylim(bottom=0.0)
-    ax.legend(fontsize="small")
+    top = float(done["qber_upper"].max()) if len(done) else 0.5
+    ax.set_ylim(0.0, min(0.5, max(0.02, 1.6 * top)))
+    return ax
+
+
+def plot_ot_length(table: pd.DataFrame, *, ax: Optional[Axes] = None) -> Axes:
+    """Finite-size OT length ``ot_length_bits`` against r, one line per combination of the other parameters."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.4))
+    done = table[table["status"] != "failed"].dropna(subset=["ot_length_bits", "nsm_r"])
+    for index, (label, group) in enumerate(_series(done)):
+        ax.plot(group["nsm_r"], group["ot_length_bits"], marker="o", color=f"C{index % 10}", label=label)
+    ax.set_xlabel("storage retention probability r")
+    ax.set_ylabel("OT length ell [bits] (0 when insecure)")
+    ax.set_xlim(0.0, 1.0)
+    ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
 def save_security_boundary(table: pd.DataFrame, figures_dir: Path) -> Path:
-    """Draw :func:`plot_security_boundary` into ``figures_dir / security_boundary.png``."""
+    """Draw both panels into ``figures_dir / security_boundary.png``."""
     figures_dir.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    plot_security_boundary(table, ax=ax)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14.0, 4.8))
+    plot_security_boundary(table, ax=left)
+    plot_ot_length(table, ax=right)
+    fig.suptitle("Security boundary: strict condition Q_channel < (1-r)/2 versus finite-size OT length")
     fig.tight_layout()
     path = figures_dir / "security_boundary.png"
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
