@@ -40,7 +40,12 @@ def check_spec(spec: RunSpec) -> None:
 
 
 def run_experiment(
-    spec: RunSpec, *, run_id: str, parameters: Optional[dict[str, Any]] = None, progress: bool = True
+    spec: RunSpec,
+    *,
+    run_id: str,
+    parameters: Optional[dict[str, Any]] = None,
+    progress: bool = True,
+    outer_jobs: Optional[int] = None,
 ) -> ResultRow:
     """Simulate one run and analyse it.
 
@@ -54,6 +59,9 @@ def run_experiment(
         Flattened configuration columns to carry into the row.
     progress : bool
         Allow a progress bar (also subject to ``workers.progress``).
+    outer_jobs : int, optional
+        Runs executing concurrently around this one (Hydra's joblib launcher); caps the batch workers so that
+        ``outer_jobs * workers <= cores``.
 
     Returns
     -------
@@ -80,6 +88,7 @@ def run_experiment(
             sampling=config.engine.sampling,
             keep_bits=config.engine.keep_bits,
             progress=progress and config.workers.progress,
+            outer_jobs=outer_jobs,
         )
         sifted = sift_counts(output.counts.outcome_counts)
         qber_upper = qber_upper_bound(sifted.n_errors, sifted.n_sifted, config.protocol.qber_eps)
@@ -120,6 +129,7 @@ def run_experiment(
         delta_t_ns=spec.delta_t_ns,
         num_pairs=config.num_pairs,
         n_jobs=config.workers.n_jobs,
+        n_jobs_effective=output.n_jobs_effective if output is not None else None,
         batch_size=config.workers.batch_size,
         **_expectations(spec),
         **_measurements(output, sifted, qber_upper, consistency),

@@ -23,6 +23,7 @@ from caligo_sweep.config.build import prepare_run
 from caligo_sweep.errors import CaligoError, ConfigValueError
 from caligo_sweep.results.io import write_result_json
 from caligo_sweep.results.row import ResultRow
+from caligo_sweep.runner.workers import available_cores
 
 log = logging.getLogger("caligo_sweep.app")
 
@@ -43,7 +44,13 @@ def run_job(cfg: DictConfig) -> None:
     parameters["overrides"] = " ".join(hydra_cfg.overrides.task)
     try:
         spec = prepare_run(cfg)
-        row = run_experiment(spec, run_id=run_id, parameters=parameters, progress=not in_multirun)
+        row = run_experiment(
+            spec,
+            run_id=run_id,
+            parameters=parameters,
+            progress=not in_multirun,
+            outer_jobs=launcher_jobs(hydra_cfg.launcher),
+        )
     except CaligoError as error:
         row = ResultRow(run_id=run_id, status="failed", error=str(error), parameters=parameters)
         write_result_json(row, run_dir)
@@ -62,6 +69,17 @@ def run_job(cfg: DictConfig) -> None:
     if row.status == "aborted" and not in_multirun:
         print(f"caligo-sweep: aborted: {row.error}", file=sys.stderr)
         sys.exit(EXIT_ABORTED)
+
+
+def launcher_jobs(launcher: DictConfig) -> int | None:
+    """Jobs the Hydra launcher runs at once, when it runs them in parallel (the joblib launcher), else None.
+
+    The run caps its own batch workers so that launcher jobs x batch workers stay within the cores.
+    """
+    if "joblib" not in str(launcher.get("_target_", "")):
+        return None
+    n_jobs = launcher.get("n_jobs") or -1
+    return available_cores() if n_jobs < 0 else int(n_jobs)
 
 
 def flatten_parameters(cfg: DictConfig) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class ResultRow:
     delta_t_ns: Optional[float] = None
     num_pairs: Optional[int] = None
     n_jobs: Optional[int] = None
+    n_jobs_effective: Optional[int] = None
     batch_size: Optional[int] = None
     # physics expectations (analytic, from the same model the engine samples)
     p_success: Optional[float] = None

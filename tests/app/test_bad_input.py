@@ -17,13 +17,21 @@ BAD_INPUTS = [
     ("nsm.rr=0.5", "nsm.rr", "delta_t_ns", "nsm"),
     ("nsm.r=abc", "nsm.r", "float", "abc"),
     ("seed=-3", "seed", ">= 0", "-3"),
+    ("link=heralded link.visibility=1.2", "link.visibility", "[0, 1]", "1.2"),
+    ("link=heralded link.length=-1", "link.length", ">= 0", "-1"),
+    ("link=heralded link.dark_count_probability=1.5", "link.dark_count_probability", "[0, 1]", "1.5"),
+    ("link=heralded link.eta=0", "link.eta", "(0, 1]", "0"),
+    ("device=generic device.T2=2e10", "device.T2", "device.T1", "20000000000"),
+    ("workers.backend=mpi", "workers.backend", "loky", "mpi"),
+    ("engine.sampling=exact", "engine.sampling", "counts", "exact"),
+    ("source=pdc source.mu=-1", "source.mu", "> 0", "-1"),
 ]
 
 
 @pytest.mark.parametrize("override,key,allowed,value", BAD_INPUTS)
 def test_preflight_names_key_range_and_value(override, key, allowed, value):
     with pytest.raises((CommandLineError, ConfigValueError)) as caught:
-        check_command_line([override])
+        check_command_line(override.split())
     message = str(caught.value)
     assert "\n" not in message
     assert key in message and allowed in message and value in message
