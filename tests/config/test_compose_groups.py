@@ -70,3 +70,11 @@ def test_help_lists_exactly_the_groups_and_options_in_conf():
 def test_conf_ships_inside_the_package_declaration():
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
     assert '"caligo_sweep.conf" = "conf"' in pyproject
+
+
+def test_every_subpackage_is_declared_for_the_wheel():
+    root = Path(__file__).parents[2]
+    pyproject = (root / "pyproject.toml").read_text()
+    for init in (root / "caligo_sweep").rglob("__init__.py"):
+        package = ".".join(init.parent.relative_to(root).parts)
+        assert f'"{package}",' in pyproject, f"{package} missing from [tool.setuptools] packages"
