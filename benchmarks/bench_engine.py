@@ -80,21 +80,30 @@ def single_core(models: dict[str, PhysicalModel], batch_size: int, min_seconds: 
         print(f"{name:<16} {qber:>13} " + " ".join(f"{r:>13.3e}" for r in rates))
 
 
-def _busy_jiffies() -> tuple[int, int]:
-    """(busy, total) CPU jiffies of the whole machine so far, from /proc/stat (all processes, not only ours)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    return sum(fields) - idle, sum(fields)
+def _cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds used by every process on the machine, CPU seconds used by this process and its children)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    machine = (sum(fields) - fields[3] - fields[4]) / ticks  # all but idle and iowait
+    own_times = os.times()
+    own = own_times.user + own_times.system
+    for pid in _descendants(os.getpid()):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        own += (int(stat[11]) + int(stat[12])) / ticks  # utime + stime of a live worker
+    return machine, own
 
 
 def _timed_run(model: PhysicalModel, num_pairs: int, batch_size: int, n_jobs: int, mode: str) -> tuple[float, float]:
-    """(pairs per second, busy fraction of all cores during the run: above n_jobs / cores means other load)."""
+    """(pairs per second, other load: cores used meanwhile by processes that are not this run's)."""
     streamed = [0]
 
     def sink(bits: PairBits) -> None:  # a minimal consumer: the bits reach the parent process and are touched
         streamed[0] += bits.alice_bits.nbytes
 
-    busy_before, total_before = _busy_jiffies()
+    machine_before, own_before = _cpu_seconds()
     out = run_pairs(
         model,
         num_pairs=num_pairs,
@@ -105,25 +114,26 @@ def _timed_run(model: PhysicalModel, num_pairs: int, batch_size: int, n_jobs: in
         bits_sink=sink if mode == "bits-stream" else None,
         progress=False,
     )
-    busy_after, total_after = _busy_jiffies()
-    return out.pairs_per_second, (busy_after - busy_before) / max(1, total_after - total_before)
+    machine_after, own_after = _cpu_seconds()
+    other = (machine_after - machine_before) - (own_after - own_before)
+    return out.pairs_per_second, max(0.0, other) / out.wall_time_s
 
 
 def scaling(models: dict[str, PhysicalModel], batch_size: int, sizes: dict[str, int], repeats: int) -> None:
     print(f"\n## 2. run_pairs scaling, loky, batch {batch_size}: best of {repeats} interleaved runs (pairs per second;"
-          " efficiency = pps2 / (2 pps1); busy = share of all cores in use during that run, by any process)")  # fmt: skip
-    print(f"{'model':<16} {'path':<12} {'num_pairs':>10} {'n_jobs=1':>11} {'busy':>5} {'n_jobs=2':>11} {'busy':>5} "
+          " efficiency = pps2 / (2 pps1); other = cores used meanwhile by other processes on the machine)")  # fmt: skip
+    print(f"{'model':<16} {'path':<12} {'num_pairs':>10} {'n_jobs=1':>11} {'other':>5} {'n_jobs=2':>11} {'other':>5} "
           f"{'efficiency':>10}")  # fmt: skip
     for name, model in models.items():
         for mode, num_pairs in sizes.items():
             runs = [[_timed_run(model, num_pairs, batch_size, n_jobs, mode) for n_jobs in (1, 2)] for _ in range(repeats)]
-            (pps1, busy1), (pps2, busy2) = (max(r[j] for r in runs) for j in (0, 1))
-            line = f"{name:<16} {mode:<12} {num_pairs:>10.1e} {pps1:>11.3e} {busy1:>5.0%} {pps2:>11.3e} {busy2:>5.0%}"
+            (pps1, other1), (pps2, other2) = (max(r[j] for r in runs) for j in (0, 1))
+            line = f"{name:<16} {mode:<12} {num_pairs:>10.1e} {pps1:>11.3e} {other1:>5.2f} {pps2:>11.3e} {other2:>5.2f}"
             print(f"{line} {pps2 / (2 * pps1):>9.0%}", flush=True)
 
 
-def _tree_peak_rss_kib(root_pid: int) -> tuple[int, int, int]:
-    """(VmHWM of the root, sum of VmHWM of its live descendants, number of descendants) in KiB."""
+def _descendants(root_pid: int) -> list[int]:
+    """Live descendant processes of ``root_pid`` (loky workers, their resource tracker), from /proc."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -131,11 +141,15 @@ def _tree_peak_rss_kib(root_pid: int) -> tuple[int, int, int]:
                 parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-    descendants, frontier = [], [root_pid]
+    found, frontier = [], [root_pid]
     while frontier:
-        children = [pid for pid, ppid in parents.items() if ppid in frontier]
-        descendants += children
-        frontier = children
+        frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
+        found += frontier
+    return found
+
+
+def _tree_peak_rss_kib(root_pid: int) -> tuple[int, int, int]:
+    """(VmHWM of the root, sum of VmHWM of its live descendants, number of descendants) in KiB."""
 
     def hwm(pid: int) -> int:
         try:
@@ -144,6 +158,7 @@ def _tree_peak_rss_kib(root_pid: int) -> tuple[int, int, int]:
             return 0
         return next((int(line.split()[1]) for line in lines if line.startswith("VmHWM")), 0)
 
+    descendants = _descendants(root_pid)
     return hwm(root_pid), sum(hwm(pid) for pid in descendants), len(descendants)
 
 

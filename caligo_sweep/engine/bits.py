@@ -86,21 +86,25 @@ class PairBits:
         object.__setattr__(self, "attempts", int(self.attempts))
 
     def counts(self) -> PairCounts:
-        """Reduce to the sufficient statistics (same content as :func:`sample_counts` draws directly)."""
+        """Reduce to the sufficient statistics (same content as :func:`sample_counts` draws directly).
+
+        Fifteen popcounts over the packed words: for the basis pairs XX, XZ and ZX the counts of pairs, of Alice's
+        ones, of Bob's ones and of double ones; ZZ follows from the totals (padding bits are zero everywhere, so
+        they fall into no count).
+        """
         alice_bases, bob_bases, alice_bits, bob_bits = (_as_words(getattr(self, f)) for f in _PACKED_FIELDS)
         both_ones = alice_bits & bob_bits
+        both_x = alice_bases & bob_bases
+        marginals = {}  # (basis_alice, basis_bob) -> (pairs, alice ones, bob ones, both ones)
+        for basis_pair, mask in (((1, 1), both_x), ((1, 0), alice_bases ^ both_x), ((0, 1), bob_bases ^ both_x)):
+            marginals[basis_pair] = np.array(
+                [_popcount(mask), _popcount(mask & alice_bits), _popcount(mask & bob_bits), _popcount(mask & both_ones)]
+            )
+        totals = np.array([self.n_pairs, _popcount(alice_bits), _popcount(bob_bits), _popcount(both_ones)])
+        marginals[(0, 0)] = totals - sum(marginals.values())
         outcome_counts = np.zeros((2, 2, 4), dtype=np.int64)
-        for basis_alice in (0, 1):
-            alice_mask = alice_bases if basis_alice else ~alice_bases
-            for basis_bob in (0, 1):
-                mask = alice_mask & (bob_bases if basis_bob else ~bob_bases)
-                n_11 = _popcount(mask & both_ones)
-                n_1x = _popcount(mask & alice_bits)  # alice 1, bob any
-                n_x1 = _popcount(mask & bob_bits)
-                n_basis = _popcount(mask)
-                outcome_counts[basis_alice, basis_bob] = (n_basis - n_1x - n_x1 + n_11, n_x1 - n_11, n_1x - n_11, n_11)
-        padding = 8 * self.alice_bases.size - self.n_pairs  # zero padding bits look like (Z, Z, 00) pairs
-        outcome_counts[0, 0, 0] -= padding
+        for basis_pair, (n, n_alice, n_bob, n_both) in marginals.items():
+            outcome_counts[basis_pair] = (n - n_alice - n_bob + n_both, n_bob - n_both, n_alice - n_both, n_both)
         return PairCounts(outcome_counts, self.attempts)
 
     def unpack(self) -> dict[str, np.ndarray]:
@@ -122,8 +126,9 @@ class PairBits:
 
 
 def _popcount(words: np.ndarray) -> int:
-    """Number of set bits in a uint64 word array."""
-    return int(np.bitwise_count(words).sum(dtype=np.int64))
+    """Number of set bits in a uint64 word array (summed in uint32 while that cannot overflow: 2x faster)."""
+    accumulator = np.uint32 if words.size < 2**26 else np.int64
+    return int(np.bitwise_count(words).sum(dtype=accumulator))
 
 
 def conditional_probabilities(model: PhysicalModel) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:

@@ -43,6 +43,7 @@ def test_streaming_holds_at_most_one_window_and_cleans_up(model, tmp_path, monke
     assert all(np.array_equal(a.bob_bits, b.bob_bits) for a, b in zip(streamed.bits, reference.bits))
 
 
+@pytest.mark.filterwarnings("ignore:.*tasks have been successfully executed:UserWarning")  # joblib on abort
 def test_a_failing_sink_leaves_no_shared_files(model, tmp_path, monkeypatch):
     monkeypatch.setattr(transport, "SHARED_MEMORY_ROOT", str(tmp_path))
 
