@@ -1,6 +1,9 @@
 """Experiment presets and launcher integration, end to end through the command line."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -37,6 +40,9 @@ def test_security_boundary_preset_shows_the_gap(cli):
     gap = table["secure_strict"] & (table["ot_length_bits"] == 0)
     assert gap.any() and (table["secure_strict"] & (table["ot_length_bits"] > 0)).any()
     assert (sweep_dir / "figures" / "security_boundary.png").exists()
+    script = Path(__file__).parents[2] / "experiments" / "security_boundary_report.py"
+    report = subprocess.run([sys.executable, str(script)], cwd=cli.cwd, capture_output=True, text=True, check=True)
+    assert "35 runs" in report.stdout and "OT length" in report.stdout
 
 
 def test_joblib_launcher_caps_the_inner_workers(cli):

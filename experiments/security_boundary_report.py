@@ -1,0 +1,64 @@
+"""Summarise a caligo_sweep multirun as two r-by-parameter tables: the strict condition and the OT length.
+
+Reads a sweep folder under outputs/ (the newest one by default) and prints plain-text tables; it computes nothing that is
+not already in the table.
+
+    python -m caligo_sweep experiment=security_boundary
+    python experiments/security_boundary_report.py                      # newest sweep
+    python experiments/security_boundary_report.py outputs/multiruns/2026-11-23/00-00-00-000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from caligo_sweep.results.plots import varying_parameters
+
+
+def newest_sweep(outputs: Path) -> Path:
+    """The most recent sweep folder holding a results table."""
+    tables = sorted(outputs.glob("multiruns/*/*/results.parquet"))
+    if not tables:
+        raise FileNotFoundError(f"no results.parquet under {outputs / 'multiruns'}; run a sweep first")
+    return tables[-1].parent
+
+
+def report(table: pd.DataFrame) -> str:
+    """Text tables of ``secure_strict`` and ``ot_length_bits`` over r and the other swept parameters."""
+    done = table[table["status"] != "failed"]
+    series = varying_parameters(done) or ["link"]
+    strict = done.pivot_table(index=series, columns="nsm_r", values="secure_strict", aggfunc="first")
+    length = done.pivot_table(index=series, columns="nsm_r", values="ot_length_bits", aggfunc="first")
+    failed = table[table["status"] == "failed"]
+    lines = [
+        f"{len(table)} runs: {table['status'].value_counts().to_dict()}",
+        "",
+        "Strict condition Q_channel (upper bound) < (1-r)/2:",
+        "",
+        strict.map(lambda ok: "yes" if ok else "no").to_string(),
+        "",
+        "Finite-size OT length ell [bits] (0 when insecure):",
+        "",
+        length.to_string(),
+    ]
+    if len(failed):
+        lines += ["", "Failed runs:", "", failed[["run_id", "error"]].to_string(index=False)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", nargs="?", type=Path, help="sweep folder (default: newest under outputs/)")
+    args = parser.parse_args(argv)
+    sweep_dir = args.sweep_dir or newest_sweep(Path("outputs"))
+    print(f"# {sweep_dir}\n")
+    print(report(pd.read_parquet(sweep_dir / "results.parquet")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
