@@ -27,16 +27,21 @@ log = logging.getLogger("caligo_sweep.app")
 
 def check_spec(spec: RunSpec) -> None:
     """Validate the execution settings (run size, seed, workers, engine) without sampling anything."""
+    settings = _execution_settings(spec)
+    check_run_settings(returns_bits=spec.config.engine.keep_bits, **settings)
+
+
+def _execution_settings(spec: RunSpec) -> dict[str, Any]:
+    """The ``run_pairs`` arguments that come straight from the config."""
     config = spec.config
-    check_run_settings(
-        num_pairs=config.num_pairs,
-        seed=config.seed,
-        batch_size=config.workers.batch_size,
-        n_jobs=config.workers.n_jobs,
-        backend=config.workers.backend,
-        sampling=config.engine.sampling,
-        returns_bits=config.engine.keep_bits,
-    )
+    return {
+        "num_pairs": config.num_pairs,
+        "seed": config.seed,
+        "batch_size": config.workers.batch_size,
+        "n_jobs": config.workers.n_jobs,
+        "backend": config.workers.backend,
+        "sampling": config.engine.sampling,
+    }
 
 
 def run_experiment(
@@ -80,15 +85,10 @@ def run_experiment(
     if spec.model is not None:
         output = run_pairs(
             spec.model,
-            num_pairs=config.num_pairs,
-            seed=config.seed,
-            batch_size=config.workers.batch_size,
-            n_jobs=config.workers.n_jobs,
-            backend=config.workers.backend,
-            sampling=config.engine.sampling,
             keep_bits=config.engine.keep_bits,
             progress=progress and config.workers.progress,
             outer_jobs=outer_jobs,
+            **_execution_settings(spec),
         )
         sifted = sift_counts(output.counts.outcome_counts)
         qber_upper = qber_upper_bound(sifted.n_errors, sifted.n_sifted, config.protocol.qber_eps)
