@@ -96,8 +96,10 @@ def _cpu_seconds() -> tuple[float, float]:
     return machine, own
 
 
-def _timed_run(model: PhysicalModel, num_pairs: int, batch_size: int, n_jobs: int, mode: str) -> tuple[float, float]:
-    """(pairs per second, other load: cores used meanwhile by processes that are not this run's)."""
+def _timed_run(
+    model: PhysicalModel, num_pairs: int, batch_size: int, n_jobs: int, mode: str
+) -> tuple[float, float, float]:
+    """(pairs per second, other load: cores used meanwhile by processes not of this run, this run's CPU seconds)."""
     streamed = [0]
 
     def sink(bits: PairBits) -> None:  # a minimal consumer: the bits reach the parent process and are touched
@@ -115,21 +117,25 @@ def _timed_run(model: PhysicalModel, num_pairs: int, batch_size: int, n_jobs: in
         progress=False,
     )
     machine_after, own_after = _cpu_seconds()
-    other = (machine_after - machine_before) - (own_after - own_before)
-    return out.pairs_per_second, max(0.0, other) / out.wall_time_s
+    own = own_after - own_before
+    other = (machine_after - machine_before) - own
+    return out.pairs_per_second, max(0.0, other) / out.wall_time_s, own
 
 
 def scaling(models: dict[str, PhysicalModel], batch_size: int, sizes: dict[str, int], repeats: int) -> None:
-    print(f"\n## 2. run_pairs scaling, loky, batch {batch_size}: best of {repeats} interleaved runs (pairs per second;"
-          " efficiency = pps2 / (2 pps1); other = cores used meanwhile by other processes on the machine)")  # fmt: skip
-    print(f"{'model':<16} {'path':<12} {'num_pairs':>10} {'n_jobs=1':>11} {'other':>5} {'n_jobs=2':>11} {'other':>5} "
-          f"{'efficiency':>10}")  # fmt: skip
+    print(f"\n## 2. run_pairs scaling, loky, batch {batch_size}, best of {repeats} interleaved runs. pairs/s per n_jobs;"
+          "\n# other = cores used meanwhile by other processes on the machine (contaminates the wall-clock numbers);"
+          "\n# efficiency = pps2 / (2 pps1); cpu-eff = CPU seconds of the run at n_jobs=1 / at n_jobs=2 (parallel"
+          "\n# overhead only: insensitive to other load, blind to idle workers)")  # fmt: skip
+    print(f"{'model':<16} {'path':<12} {'num_pairs':>8} {'n_jobs=1':>10} {'other':>5} {'n_jobs=2':>10} {'other':>5} "
+          f"{'efficiency':>10} {'cpu-eff':>7}")  # fmt: skip
     for name, model in models.items():
         for mode, num_pairs in sizes.items():
             runs = [[_timed_run(model, num_pairs, batch_size, n_jobs, mode) for n_jobs in (1, 2)] for _ in range(repeats)]
-            (pps1, other1), (pps2, other2) = (max(r[j] for r in runs) for j in (0, 1))
-            line = f"{name:<16} {mode:<12} {num_pairs:>10.1e} {pps1:>11.3e} {other1:>5.2f} {pps2:>11.3e} {other2:>5.2f}"
-            print(f"{line} {pps2 / (2 * pps1):>9.0%}", flush=True)
+            (pps1, other1, cpu1), (pps2, other2, cpu2) = (max(r[j] for r in runs) for j in (0, 1))
+            cpu_efficiency = min(r[0][2] for r in runs) / min(r[1][2] for r in runs)
+            line = f"{name:<16} {mode:<12} {num_pairs:>8.0e} {pps1:>10.3e} {other1:>5.2f} {pps2:>10.3e} {other2:>5.2f}"
+            print(f"{line} {pps2 / (2 * pps1):>10.0%} {cpu_efficiency:>7.0%}", flush=True)
 
 
 def _descendants(root_pid: int) -> list[int]:
@@ -166,7 +172,7 @@ def memory_child(mode: str, num_pairs: int, batch_size: int, n_jobs: int) -> Non
     """Run one long run in this fresh interpreter and print its peak memory as JSON."""
     model = representative_models()["heralded+device"]
     start = time.perf_counter()
-    pps, _ = _timed_run(model, num_pairs, batch_size, n_jobs, mode)
+    pps, _, _ = _timed_run(model, num_pairs, batch_size, n_jobs, mode)
     root, workers, n_workers = _tree_peak_rss_kib(os.getpid())
     wall = time.perf_counter() - start
     print(json.dumps({"pps": pps, "wall_s": wall, "root_kib": root, "workers_kib": workers, "n_workers": n_workers}))
