@@ -8,8 +8,9 @@ value is tried with the other keys at their first value). Nothing is sampled and
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -59,9 +60,21 @@ def check_command_line(args: Sequence[str]) -> None:
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
         _check_group_options(user_overrides)
-        for variant in _variants(user_overrides):
-            check_spec(prepare_run(_compose(variant)))
+        user_overrides = _preset_sweeps(user_overrides) + user_overrides
+        groups = _check_group_options(user_overrides)
+        for variant in _variants(user_overrides, groups):
+            check_spec(prepare_run(variant))
     GlobalHydra.instance().clear()
+
+
+def _preset_sweeps(overrides: list[Override]) -> list[Override]:
+    """Sweeps an experiment preset declares in ``hydra.sweeper.params``, unless the command line sets the key."""
+    texts = [_as_text(o, _sweep_values(o)[0]) for o in overrides]
+    hydra_node = _compose(texts, with_hydra=True).hydra
+    params = hydra_node.sweeper.get("params") or {}
+    given = {o.key_or_group for o in overrides}
+    declared = [f"{key}={value}" for key, value in params.items() if key not in given]
+    return OverridesParser.create().parse_overrides(declared)
 
 
 def _override_texts(args: Sequence[str]) -> list[str]:
@@ -79,7 +92,8 @@ def _override_texts(args: Sequence[str]) -> list[str]:
     return texts
 
 
-def _check_group_options(overrides: list[Override]) -> None:
+def _check_group_options(overrides: list[Override]) -> set[str]:
+    """Check every chosen option of a config group exists; return the names of the groups."""
     loader = GlobalHydra.instance().config_loader()
     groups = {name for name in loader.list_groups("") if name not in {"hydra", "schema"}}
     for override in overrides:
@@ -95,18 +109,33 @@ def _check_group_options(overrides: list[Override]) -> None:
                 raise CommandLineError(
                     f"{key} must be one of {', '.join(options)}; got {value!r}"
                 )
+    return groups
 
 
-def _variants(overrides: list[Override]) -> list[list[str]]:
-    """Override lists to compose: all first values, then each further swept value on its own."""
-    first_values = [_as_text(o, _sweep_values(o)[0]) for o in overrides]
-    variants = [first_values]
+def _variants(overrides: list[Override], groups: set[str]) -> Iterator[DictConfig]:
+    """Configs to validate: all first values, then each further swept value with the others at their first value.
+
+    Only a swept group option or added/deleted key needs a new composition; a swept plain key is set on a copy
+    of the first composition, where the typed schema checks it exactly as composition would.
+    """
+    first_texts = [_as_text(o, _sweep_values(o)[0]) for o in overrides]
+    first = _compose(first_texts)
+    yield first
     for index, override in enumerate(overrides):
-        for value in _sweep_values(override)[1:]:
-            variant = list(first_values)
-            variant[index] = _as_text(override, value)
-            variants.append(variant)
-    return variants
+        further = _sweep_values(override)[1:]
+        if not further:
+            continue
+        if override.key_or_group in groups or override.is_add() or override.is_force_add() or override.is_delete() or override.package:
+            for value in further:
+                yield _compose(first_texts[:index] + [_as_text(override, value)] + first_texts[index + 1:])
+            continue
+        for value in list(override.sweep_iterator())[1:]:
+            variant = copy.deepcopy(first)
+            try:
+                OmegaConf.update(variant, override.key_or_group, value, merge=False)
+            except OmegaConfBaseException as error:
+                raise CommandLineError(_describe_compose_error(error, first_texts)) from None
+            yield variant
 
 
 def _sweep_values(override: Override) -> list[str]:
@@ -125,9 +154,9 @@ def _as_text(override: Override, value: str) -> str:
     return f"{override.get_key_element()}={value}"
 
 
-def _compose(overrides: list[str]) -> DictConfig:
+def _compose(overrides: list[str], with_hydra: bool = False) -> DictConfig:
     try:
-        return compose(config_name=CONFIG_NAME, overrides=overrides)
+        return compose(config_name=CONFIG_NAME, overrides=overrides, return_hydra_config=with_hydra)
     except (HydraException, OmegaConfBaseException) as error:
         raise CommandLineError(_describe_compose_error(error, overrides)) from None
 

@@ -57,3 +57,21 @@ def test_a_bad_value_inside_a_sweep_stops_the_whole_sweep_before_any_job(cli):
 
 def test_good_command_line_passes_preflight():
     check_command_line(["link=heralded", "nsm.r=0.5,0.7,0.9", "-m", "hydra.run.dir=/tmp/x"])
+
+
+def test_preflight_also_checks_the_sweeps_an_experiment_preset_declares():
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from caligo_sweep.app.config_path import config_directory
+    from caligo_sweep.app.preflight import _preset_sweeps
+    from caligo_sweep.config.store import register_configs
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+        given = OverridesParser.create().parse_overrides(["experiment=security_boundary", "nsm.r=0.5"])
+        declared = {o.key_or_group: list(o.sweep_string_iterator()) for o in _preset_sweeps(given)}
+    GlobalHydra.instance().clear()
+    assert declared == {"link.fidelity": ["0.9", "0.95", "0.98", "0.99", "0.995"]}  # nsm.r is set on the command line
