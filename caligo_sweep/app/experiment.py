@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any, Optional
 
 from caligo_sweep.config.build import RunSpec
@@ -19,6 +20,7 @@ from caligo_sweep.protocol.security.qber_consistency import QberConsistency, qbe
 from caligo_sweep.protocol.security.sources import epr_link_statistics, pdc_statistics
 from caligo_sweep.protocol.sifting import SiftedStatistics, sift_counts
 from caligo_sweep.protocol.timing import TimingBarrier, TimingReport
+from caligo_sweep.results.bits_store import PairBitsWriter
 from caligo_sweep.results.row import ResultRow
 from caligo_sweep.runner.run import RunOutput, check_run_settings, run_pairs
 
@@ -28,7 +30,7 @@ log = logging.getLogger("caligo_sweep.app")
 def check_spec(spec: RunSpec) -> None:
     """Validate the execution settings (run size, seed, workers, engine) without sampling anything."""
     settings = _execution_settings(spec)
-    check_run_settings(returns_bits=spec.config.engine.keep_bits, **settings)
+    check_run_settings(returns_bits=spec.config.engine.save_bits, **settings)
 
 
 def _execution_settings(spec: RunSpec) -> dict[str, Any]:
@@ -51,6 +53,7 @@ def run_experiment(
     parameters: Optional[dict[str, Any]] = None,
     progress: bool = True,
     outer_jobs: Optional[int] = None,
+    pairs_dir: Optional[Path] = None,
 ) -> ResultRow:
     """Simulate one run and analyse it.
 
@@ -67,6 +70,8 @@ def run_experiment(
     outer_jobs : int, optional
         Runs executing concurrently around this one (Hydra's joblib launcher); caps the batch workers so that
         ``outer_jobs * workers <= cores``.
+    pairs_dir : pathlib.Path, optional
+        Where ``engine.save_bits`` streams the materialised pairs (a new folder); required when it is set.
 
     Returns
     -------
@@ -83,9 +88,10 @@ def run_experiment(
     config = spec.config
     started = time.perf_counter()
     if spec.model is not None:
+        bits_sink = PairBitsWriter(pairs_dir) if config.engine.save_bits else None
         output = run_pairs(
             spec.model,
-            keep_bits=config.engine.keep_bits,
+            bits_sink=bits_sink,
             progress=progress and config.workers.progress,
             outer_jobs=outer_jobs,
             **_execution_settings(spec),

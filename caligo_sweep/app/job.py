@@ -50,6 +50,7 @@ def run_job(cfg: DictConfig) -> None:
             parameters=parameters,
             progress=not in_multirun,
             outer_jobs=launcher_jobs(hydra_cfg.launcher),
+            pairs_dir=run_dir / "pairs",
         )
     except CaligoError as error:
         row = ResultRow(run_id=run_id, status="failed", error=str(error), parameters=parameters)

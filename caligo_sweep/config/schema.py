@@ -122,7 +122,7 @@ class EngineSchema:
 
     name: str = "numpy"
     sampling: str = "counts"  #: counts (sufficient statistics) | bits (materialised strings)
-    keep_bits: bool = False  #: bits path: keep every batch's strings in memory instead of streaming them
+    save_bits: bool = False  #: bits path: stream every batch's pairs to <run folder>/pairs/ as it arrives
 
 
 @dataclass
