@@ -154,14 +154,15 @@ def _auto_link(link: AutoLinkSchema, eta_semantics: str, detector_error: float) 
         return PerfectLink(state_delay_ns=link.t_cycle)
     if choice == "depolarise":
         return DepolariseLink(fidelity=link.fidelity, prob_success=link.prob_success, t_cycle_ns=link.t_cycle)
-    heralded = HeraldedDoubleClickLink(
-        length_km=link.length,
-        p_loss_length_db_per_km=link.p_loss_length,
-        speed_of_light_km_s=link.speed_of_light,
+    heralded = HeraldedLinkSchema(
+        length=link.length,
+        p_loss_length=link.p_loss_length,
+        speed_of_light=link.speed_of_light,
         dark_count_probability=link.dark_count_probability,
         emission_fidelity=link.fidelity,
+        eta=link.eta,
     )
-    return apply_eta(heralded, link.eta, eta_semantics)
+    return build_link(heralded, eta_semantics, detector_error)
 
 
 def build_pdc_source(source: SourceSchema) -> Optional[PDCSource]:
