@@ -43,3 +43,19 @@ def cli_in():
         return run_cli(list(args), cwd)
 
     return _run
+
+
+@pytest.fixture
+def composer():
+    """``composer(*overrides)`` composes the app's config in-process, as the command line would."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from caligo_sweep.app.config_path import config_directory
+    from caligo_sweep.config.store import register_configs
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+        yield lambda *overrides: compose(config_name="config", overrides=list(overrides))
+    GlobalHydra.instance().clear()

@@ -3,12 +3,9 @@
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
-
 from caligo_sweep.app.config_path import config_directory
 from caligo_sweep.config.build import prepare_run
-from caligo_sweep.config.store import LINK_SCHEMAS, register_configs
+from caligo_sweep.config.store import LINK_SCHEMAS
 
 CONF = config_directory()
 GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name != "hydra" and not p.name.startswith("_"))
@@ -16,15 +13,6 @@ GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name != "hydr
 
 def _options(group: str) -> list[str]:
     return sorted(p.stem for p in (CONF / group).glob("*.yaml"))
-
-
-@pytest.fixture
-def composer():
-    register_configs()
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        yield lambda *overrides: compose(config_name="config", overrides=list(overrides))
-    GlobalHydra.instance().clear()
 
 
 @pytest.mark.parametrize("group,option", [(g, o) for g in GROUPS for o in _options(g)])
