@@ -116,14 +116,14 @@ def run_experiment(
     security = analyse_nsm_security(source, spec.nsm)
     secure_strict = qber_upper < security.q_storage
     secure = secure_strict and security.kww_capacity_ok and security.secure and timing.timing_compliant
-    status, error = ("ok", None) if secure else ("insecure", _insecurity_reason(secure_strict, security, timing))
+    status, reason = ("ok", None) if secure else ("insecure", _insecurity_reason(secure_strict, security, timing))
     if not secure and config.protocol.strict:
         status = "aborted"
-        log.error("protocol.strict: %s", SecurityAbort(error))
+        log.error("protocol.strict: %s", SecurityAbort(reason))
     return ResultRow(
         run_id=run_id,
         status=status,
-        error=error,
+        reason=reason,
         seed=config.seed,
         engine=config.engine.name if spec.model is not None else "analytic",
         sampling=config.engine.sampling if spec.model is not None else None,

@@ -68,7 +68,7 @@ def run_job(cfg: DictConfig) -> None:
     path = write_result_json(row, run_dir)
     log.info("status=%s; row written to %s", row.status, path)
     if row.status == "aborted" and not in_multirun:
-        print(f"caligo-sweep: aborted: {row.error}", file=sys.stderr)
+        print(f"caligo-sweep: aborted: {row.reason}", file=sys.stderr)
         sys.exit(EXIT_ABORTED)
 
 

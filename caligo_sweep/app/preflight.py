@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 from collections.abc import Iterator, Sequence
 
 from hydra import compose, initialize_config_dir
@@ -25,6 +26,7 @@ from caligo_sweep.app.experiment import check_spec
 from caligo_sweep.config.build import prepare_run
 from caligo_sweep.config.store import register_configs
 from caligo_sweep.errors import CaligoError
+from caligo_sweep.results.io import RESULT_FILE
 
 #: OmegaConf's wording of a value that does not convert to the key's type.
 _CONVERSION_ERROR = re.compile(r"Value '(.*)' of type '.*' could not be converted to (\w+)")
@@ -55,6 +57,7 @@ def check_command_line(args: Sequence[str]) -> None:
         overrides = OverridesParser.create().parse_overrides(texts)
     except HydraException as error:
         raise CommandLineError(_first_line(error)) from None
+    _check_output_folders(overrides)
     user_overrides = [o for o in overrides if not o.get_key_element().lstrip("+~").startswith("hydra")]
     register_configs()
     GlobalHydra.instance().clear()
@@ -65,6 +68,24 @@ def check_command_line(args: Sequence[str]) -> None:
         for variant in _variants(user_overrides, groups):
             check_spec(prepare_run(variant))
     GlobalHydra.instance().clear()
+
+
+def _check_output_folders(overrides: list[Override]) -> None:
+    """Refuse a fixed ``hydra.run.dir`` or ``hydra.sweep.dir`` that already holds results: nothing is overwritten.
+
+    The default folders carry the time to the microsecond and are always new.
+    """
+    for override in overrides:
+        if override.key_or_group not in {"hydra.run.dir", "hydra.sweep.dir"} or override.is_sweep_override():
+            continue
+        folder = Path(str(override.value()))
+        if "${" in str(folder):
+            continue
+        existing = [folder / RESULT_FILE, folder / "results.parquet", *folder.glob(f"*/{RESULT_FILE}")]
+        if any(path.exists() for path in existing):
+            raise CommandLineError(
+                f"{override.key_or_group} must be a folder without results (nothing is overwritten); got {str(folder)!r}"
+            )
 
 
 def _preset_sweeps(overrides: list[Override]) -> list[Override]:

@@ -17,12 +17,17 @@ Status = Literal["ok", "insecure", "aborted", "failed"]
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One run's result. Fields that a failed run could not compute are ``None``."""
+    """One run's result. Fields that a failed run could not compute are ``None``.
+
+    ``error`` says why a ``failed`` run failed; ``reason`` says which security conditions an ``insecure`` or
+    ``aborted`` point misses.
+    """
 
     # identity
     run_id: str
     status: Status
     error: Optional[str] = None
+    reason: Optional[str] = None
     seed: Optional[int] = None
     engine: Optional[str] = None
     sampling: Optional[str] = None

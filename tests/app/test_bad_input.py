@@ -75,3 +75,13 @@ def test_preflight_also_checks_the_sweeps_an_experiment_preset_declares():
         declared = {o.key_or_group: list(o.sweep_string_iterator()) for o in _preset_sweeps(given)}
     GlobalHydra.instance().clear()
     assert declared == {"link.fidelity": ["0.9", "0.95", "0.98", "0.99", "0.995"]}  # nsm.r is set on the command line
+
+
+def test_a_fixed_output_folder_that_holds_results_is_refused(cli):
+    first = cli("num_pairs=1000", "hydra.run.dir=fixed")
+    assert first.returncode == 0, first.stderr
+    before = (cli.cwd / "fixed" / "result.json").read_text()
+    again = cli("num_pairs=2000", "hydra.run.dir=fixed")
+    assert again.returncode == 2
+    assert "hydra.run.dir" in again.stderr and "fixed" in again.stderr and len(again.stderr.strip().splitlines()) == 1
+    assert (cli.cwd / "fixed" / "result.json").read_text() == before

@@ -77,3 +77,4 @@ def test_strict_protocol_aborts_insecure_point_with_row_written(cli):
     assert "aborted" in result.stderr
     row = _single_result(cli.cwd)
     assert row["status"] == "aborted" and row["secure"] is False and row["ot_length_bits"] == 0
+    assert "(1-r)/2" in row["reason"] and row["error"] is None
