@@ -36,6 +36,3 @@ class ConfigValueError(CaligoError, ValueError):
 class TimingViolation(CaligoError):
     """Bases were revealed before the noisy-storage wait time Delta t had elapsed (strict mode)."""
 
-
-class SecurityAbort(CaligoError):
-    """The protocol aborted because the parameter point is insecure and ``protocol.strict`` is set."""

@@ -13,7 +13,6 @@ from typing import Any, Optional
 
 from caligo_sweep.config.build import RunSpec
 from caligo_sweep.engine.counts import PairCounts
-from caligo_sweep.errors import SecurityAbort
 from caligo_sweep.protocol.estimation import qber_upper_bound
 from caligo_sweep.protocol.security.analysis import NSMSecurityResult, analyse_nsm_security
 from caligo_sweep.protocol.security.qber_consistency import QberConsistency, qber_consistent
@@ -86,6 +85,8 @@ def run_experiment(
     """
     check_spec(spec)
     config = spec.config
+    if config.engine.save_bits and pairs_dir is None:
+        raise ValueError("engine.save_bits needs a pairs_dir to stream the pairs into")
     started = time.perf_counter()
     if spec.model is not None:
         bits_sink = PairBitsWriter(pairs_dir) if config.engine.save_bits else None
@@ -119,7 +120,7 @@ def run_experiment(
     status, reason = ("ok", None) if secure else ("insecure", _insecurity_reason(secure_strict, security, timing))
     if not secure and config.protocol.strict:
         status = "aborted"
-        log.error("protocol.strict: %s", SecurityAbort(reason))
+        log.error("protocol.strict: aborting an insecure point: %s", reason)
     return ResultRow(
         run_id=run_id,
         status=status,
