@@ -15,6 +15,10 @@ from caligo_sweep.results.plots import save_security_boundary
 
 log = logging.getLogger("caligo_sweep.app")
 
+#: Failed jobs of the sweeps gathered in this process, so the command line can exit non-zero after the table is
+#: written (Hydra's callback interface has no return value).
+failed_jobs: list[str] = []
+
 
 class GatherResults(Callback):
     """At the end of a multirun, write ``results.parquet``, ``results.csv`` and ``figures/`` into the sweep folder.
@@ -25,7 +29,8 @@ class GatherResults(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
-        gather_sweep(sweep_dir)
+        table = gather_sweep(sweep_dir)
+        failed_jobs.extend(table.loc[table["status"] == "failed", "run_id"].astype(str))
 
 
 def gather_sweep(sweep_dir: Path) -> pd.DataFrame:

@@ -29,8 +29,10 @@ log = logging.getLogger("caligo_sweep.app")
 
 #: Config groups whose keys become ``<group>_<key>`` columns of the result row.
 PARAMETER_GROUPS = ("link", "device", "nsm", "source", "protocol", "workers", "engine")
-#: Exit codes of a single run.
+#: Exit codes: bad input (argparse's convention), a multirun with failed jobs (table still written), and a
+#: single run aborted by ``protocol.strict``.
 EXIT_BAD_INPUT = 2
+EXIT_FAILED_JOBS = 1
 EXIT_ABORTED = 3
 
 

@@ -12,14 +12,13 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
+from caligo_sweep.app import callbacks
 from caligo_sweep.app.config_path import CONFIG_NAME, config_search_path
-from caligo_sweep.app.job import run_job
+from caligo_sweep.app.job import EXIT_BAD_INPUT, EXIT_FAILED_JOBS, run_job
 from caligo_sweep.app.preflight import check_command_line
 from caligo_sweep.config.store import register_configs
 from caligo_sweep.errors import CaligoError
 
-#: Exit code of a run stopped by bad input (argparse's convention).
-EXIT_BAD_INPUT = 2
 
 
 @hydra.main(version_base="1.3", config_path=config_search_path(), config_name=CONFIG_NAME)
@@ -38,3 +37,10 @@ def main() -> None:
         print(f"caligo-sweep: error: {error}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     _hydra_app()
+    if callbacks.failed_jobs:
+        print(
+            f"caligo-sweep: {len(callbacks.failed_jobs)} job(s) failed ({', '.join(callbacks.failed_jobs)}); "
+            "their rows say why (status=failed, error)",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_FAILED_JOBS)

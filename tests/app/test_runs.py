@@ -60,7 +60,8 @@ def test_nine_job_sweep_gathers_table_and_figure(cli):
 def test_a_failing_job_leaves_a_failed_row_and_the_table_is_written(cli):
     # Each value is valid against the defaults, but T2 = 1.5e9 > T1 = 1e9 only fails in combination.
     result = cli("device=generic", "device.T1=2e9,1e9", "device.T2=5e8,1.5e9", *SMALL, "-m")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("caligo-sweep: 1 job(s) failed")
     (sweep_dir,) = list((cli.cwd / "outputs" / "multiruns").glob("*/*"))
     table = pd.read_parquet(sweep_dir / "results.parquet")
     assert len(table) == 4
