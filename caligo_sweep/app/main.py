@@ -20,7 +20,6 @@ from caligo_sweep.config.store import register_configs
 from caligo_sweep.errors import CaligoError
 
 
-
 @hydra.main(version_base="1.3", config_path=config_search_path(), config_name=CONFIG_NAME)
 def _hydra_app(cfg: DictConfig) -> None:
     run_job(cfg)
