@@ -66,3 +66,6 @@ def test_every_subpackage_is_declared_for_the_wheel():
     for init in (root / "caligo_sweep").rglob("__init__.py"):
         package = ".".join(init.parent.relative_to(root).parts)
         assert f'"{package}",' in pyproject, f"{package} missing from [tool.setuptools] packages"
+    for folder in [CONF, *(p for p in CONF.rglob("*") if p.is_dir() and p.name != "__pycache__")]:
+        package = ".".join(("caligo_sweep", "conf", *folder.relative_to(CONF).parts))
+        assert f'"{package}",' in pyproject, f"{package} missing from [tool.setuptools] packages"
