@@ -14,7 +14,7 @@ from omegaconf import DictConfig
 
 from caligo_sweep.app import callbacks
 from caligo_sweep.app.config_path import CONFIG_NAME, config_search_path
-from caligo_sweep.app.job import EXIT_BAD_INPUT, EXIT_FAILED_JOBS, run_job
+from caligo_sweep.app.job import EXIT_BAD_INPUT, EXIT_FAILED, run_job
 from caligo_sweep.app.preflight import check_command_line
 from caligo_sweep.config.store import register_configs
 from caligo_sweep.errors import CaligoError
@@ -42,4 +42,4 @@ def main() -> None:
             "their rows say why (status=failed, error)",
             file=sys.stderr,
         )
-        sys.exit(EXIT_FAILED_JOBS)
+        sys.exit(EXIT_FAILED)
