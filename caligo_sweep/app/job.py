@@ -29,8 +29,8 @@ log = logging.getLogger("caligo_sweep.app")
 
 #: Config groups whose keys become ``<group>_<key>`` columns of the result row.
 PARAMETER_GROUPS = ("link", "device", "nsm", "source", "protocol", "workers", "engine")
-#: Exit codes: bad input (argparse's convention), a failed run or a multirun with failed jobs (table still written), a
-#: single run aborted by ``protocol.strict``.
+#: Exit codes: bad input (argparse's convention); a failed run, or a multirun with failed jobs (its table is still
+#: written); a single run aborted by ``protocol.strict``.
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 EXIT_ABORTED = 3
@@ -57,7 +57,8 @@ def run_job(cfg: DictConfig) -> None:
     except CaligoError as error:
         row = ResultRow(run_id=run_id, status="failed", error=str(error), parameters=parameters)
         write_result_json(row, run_dir)
-        _report_failure(error, in_multirun, exit_code=EXIT_BAD_INPUT if isinstance(error, ConfigValueError) else EXIT_FAILED)
+        exit_code = EXIT_BAD_INPUT if isinstance(error, ConfigValueError) else EXIT_FAILED
+        _report_failure(error, in_multirun, exit_code=exit_code)
         return
     except Exception as error:  # noqa: BLE001  (a multirun must record every failure as a row)
         message = f"{type(error).__name__}: {error}"

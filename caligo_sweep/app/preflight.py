@@ -84,7 +84,8 @@ def _check_output_folders(overrides: list[Override]) -> None:
         existing = [folder / RESULT_FILE, folder / "results.parquet", *folder.glob(f"*/{RESULT_FILE}")]
         if any(path.exists() for path in existing):
             raise CommandLineError(
-                f"{override.key_or_group} must be a folder without results (nothing is overwritten); got {str(folder)!r}"
+                f"{override.key_or_group} must be a folder without results (nothing is overwritten); "
+                f"got {str(folder)!r}"
             )
 
 
@@ -146,7 +147,8 @@ def _variants(overrides: list[Override], groups: set[str]) -> Iterator[DictConfi
         further = _sweep_values(override)[1:]
         if not further:
             continue
-        if override.key_or_group in groups or override.is_add() or override.is_force_add() or override.is_delete() or override.package:
+        needs_composition = override.key_or_group in groups or override.package is not None
+        if needs_composition or override.is_add() or override.is_force_add() or override.is_delete():
             for value in further:
                 yield _compose(first_texts[:index] + [_as_text(override, value)] + first_texts[index + 1:])
             continue
