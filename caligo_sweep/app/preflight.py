@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -62,10 +62,10 @@ def check_command_line(args: Sequence[str]) -> None:
     register_configs()
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
-        _check_group_options(user_overrides)
-        user_overrides = _preset_sweeps(user_overrides) + user_overrides
         groups = _check_group_options(user_overrides)
-        for variant in _variants(user_overrides, groups):
+        preset_overrides = _preset_sweeps(user_overrides)
+        _check_group_options(preset_overrides)
+        for variant in _variants(preset_overrides + user_overrides, groups):
             check_spec(prepare_run(variant))
     GlobalHydra.instance().clear()
 

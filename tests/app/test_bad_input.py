@@ -55,8 +55,8 @@ def test_a_bad_value_inside_a_sweep_stops_the_whole_sweep_before_any_job(cli):
     assert not (cli.cwd / "outputs").exists()
 
 
-def test_good_command_line_passes_preflight():
-    check_command_line(["link=heralded", "nsm.r=0.5,0.7,0.9", "-m", "hydra.run.dir=/tmp/x"])
+def test_good_command_line_passes_preflight(tmp_path):
+    check_command_line(["link=heralded", "nsm.r=0.5,0.7,0.9", "-m", f"hydra.sweep.dir={tmp_path}"])
 
 
 def test_preflight_also_checks_the_sweeps_an_experiment_preset_declares():
