@@ -50,7 +50,7 @@ def gather_sweep(sweep_dir: Path) -> pd.DataFrame:
     if missing:
         table = pd.concat([table, pd.DataFrame.from_records(missing)], ignore_index=True)
     parquet_path, _ = write_sweep_table(table, sweep_dir)
-    if "qber" in table.columns and table["status"].ne("failed").any():
+    if "qber_upper" in table.columns and table["status"].ne("failed").any():
         save_security_boundary(table, sweep_dir / "figures")
     counts = table["status"].value_counts().to_dict() if len(table) else {}
     log.info("Gathered %d rows (%s) into %s", len(table), counts, parquet_path)

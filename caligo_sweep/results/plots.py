@@ -53,7 +53,8 @@ def plot_security_boundary(table: pd.DataFrame, *, ax: Optional[Axes] = None) ->
     done = table[table["status"] != "failed"].dropna(subset=["qber_upper", "nsm_r"])
     r_grid = np.linspace(0.0, 1.0, 201)
     ax.plot(r_grid, (1.0 - r_grid) / 2.0, color="black", lw=1.2)
-    estimate = done["qber"] if "qber" in done else done["qber_upper"]
+    # Analytic sources (source=pdc) have no measured QBER: their point is the model's rate, with no bar.
+    estimate = done["qber"].fillna(done["qber_upper"]) if "qber" in done else done["qber_upper"]
     series_handles = []
     for index, (label, group) in enumerate(_series(done.assign(_estimate=estimate))):
         color = f"C{index % 10}"
