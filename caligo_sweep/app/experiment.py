@@ -115,7 +115,7 @@ def run_experiment(
         quantum_phase_ns = 0.0
     timing = _wait_and_reveal(spec, quantum_phase_ns)
     security = analyse_nsm_security(source, spec.nsm)
-    secure_strict = qber_upper < security.q_storage
+    secure_strict = security.qber_below_storage_noise  # qber_upper < (1 - r)/2, strictly
     secure = secure_strict and security.kww_capacity_ok and security.secure and timing.timing_compliant
     status, reason = ("ok", None) if secure else ("insecure", _insecurity_reason(secure_strict, security, timing))
     if not secure and config.protocol.strict:

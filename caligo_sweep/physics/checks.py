@@ -92,11 +92,16 @@ def require_positive(key: str, value: Any) -> float:
     return number
 
 
+def require_integer(key: str, value: Any, minimum: int) -> int:
+    """Check that ``value`` is an integer >= ``minimum`` (booleans are refused) and return it as an int."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or int(value) < minimum:
+        raise ConfigValueError(key, f"an integer >= {minimum}", value)
+    return int(value)
+
+
 def require_positive_integer(key: str, value: Any) -> int:
     """Check that ``value`` is an integer >= 1 (booleans are refused) and return it as an int."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise ConfigValueError(key, "an integer >= 1", value)
-    return int(value)
+    return require_integer(key, value, 1)
 
 
 def require_bool(key: str, value: Any) -> bool:
