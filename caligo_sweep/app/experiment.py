@@ -27,7 +27,11 @@ log = logging.getLogger("caligo_sweep.app")
 
 
 def check_spec(spec: RunSpec) -> None:
-    """Validate the execution settings (run size, seed, workers, engine) without sampling anything."""
+    """Validate the execution settings (run size, seed, workers, engine) without sampling anything.
+
+    The preflight calls it for every swept value; :func:`run_experiment` relies on ``run_pairs`` checking the same
+    settings before its first batch.
+    """
     settings = _execution_settings(spec)
     check_run_settings(returns_bits=spec.config.engine.save_bits, **settings)
 
@@ -83,7 +87,6 @@ def run_experiment(
     caligo_sweep.errors.TimingViolation
         If bases would be revealed before Delta t in strict timing mode (cannot happen in an honest run).
     """
-    check_spec(spec)
     config = spec.config
     if config.engine.save_bits and pairs_dir is None:
         raise ValueError("engine.save_bits needs a pairs_dir to stream the pairs into")
