@@ -18,7 +18,10 @@ def _options(group: str) -> list[str]:
 @pytest.mark.parametrize("group,option", [(g, o) for g in GROUPS for o in _options(g)])
 def test_every_group_option_composes_and_validates(composer, group, option):
     spec = prepare_run(composer(f"{group}={option}"))
-    assert spec.nsm.r == pytest.approx(spec.config.nsm.r)
+    if group == "link" and option != "auto":
+        assert spec.link_name == option
+    if group == "source":
+        assert (spec.pdc_source is None) == (option == "link")
     if spec.model is not None:
         assert 0.0 < spec.model.p_success <= 1.0
 
