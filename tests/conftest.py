@@ -59,3 +59,9 @@ def composer():
     with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
         yield lambda *overrides: compose(config_name="config", overrides=list(overrides))
     GlobalHydra.instance().clear()
+
+
+@pytest.fixture
+def erven_source_parameters() -> dict[str, float]:
+    """PDC source and detector parameters of Erven et al. 2014, Table I (``PDCSource`` keyword arguments)."""
+    return dict(mu=3.145e-5, eta=0.0150, e_det=0.0093, p_dark=1.5e-8)

@@ -31,6 +31,13 @@ def travel_time_ns(length_km: float, speed_of_light_km_s: float) -> float:
     return length_km / speed_of_light_km_s * 1e9
 
 
+def _checked_travel_time_ns(length_km: float, speed_of_light_km_s: float) -> float:
+    """Travel time [ns] over a fibre given by the user, after checking ``link.length`` and ``link.speed_of_light``."""
+    length = require_non_negative("link.length", length_km)
+    speed = require_positive("link.speed_of_light", speed_of_light_km_s)
+    return travel_time_ns(length, speed)
+
+
 @dataclass(frozen=True)
 class DeliveredBranch:
     """One possible outcome of a successful attempt: the two-qubit state and the Bell label the link reports.
@@ -119,9 +126,7 @@ class PerfectLink(_DirectDelivery):
     @classmethod
     def from_length(cls, length_km: float, speed_of_light_km_s: float = DEFAULT_SPEED_OF_LIGHT_KM_S) -> PerfectLink:
         """Link whose delay is the one-way travel time ``length_km / speed_of_light_km_s`` (netbuilder's rule)."""
-        length = require_non_negative("link.length", length_km)
-        speed = require_positive("link.speed_of_light", speed_of_light_km_s)
-        return cls(state_delay_ns=travel_time_ns(length, speed))
+        return cls(state_delay_ns=_checked_travel_time_ns(length_km, speed_of_light_km_s))
 
     @property
     def p_success(self) -> float:
@@ -184,9 +189,8 @@ class DepolariseLink(_DirectDelivery):
         speed_of_light_km_s: float = DEFAULT_SPEED_OF_LIGHT_KM_S,
     ) -> DepolariseLink:
         """Link whose attempt time is the one-way travel time ``length_km / speed_of_light_km_s`` (netbuilder)."""
-        length = require_non_negative("link.length", length_km)
-        speed = require_positive("link.speed_of_light", speed_of_light_km_s)
-        return cls(fidelity=fidelity, prob_success=prob_success, t_cycle_ns=travel_time_ns(length, speed))
+        t_cycle_ns = _checked_travel_time_ns(length_km, speed_of_light_km_s)
+        return cls(fidelity=fidelity, prob_success=prob_success, t_cycle_ns=t_cycle_ns)
 
     @property
     def prob_max_mixed(self) -> float:

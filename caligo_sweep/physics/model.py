@@ -16,8 +16,8 @@ import numpy as np
 BASIS_Z = 0
 #: Basis index of the Hadamard (X) basis.
 BASIS_X = 1
-#: Outcome index ``2 * bit_alice + bit_bob`` of the four joint outcomes, in this order.
-OUTCOME_LABELS = ("00", "01", "10", "11")
+#: Joint-outcome indices ``2 * bit_alice + bit_bob`` at which Alice's and Bob's bits differ (outcomes 01 and 10).
+DISAGREEING_OUTCOMES = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -68,21 +68,14 @@ class PhysicalModel:
     @property
     def qber_z_expected(self) -> float:
         """Probability that the bits differ when both parties measure in Z."""
-        row = self.outcome_probabilities[BASIS_Z, BASIS_Z]
-        return float(row[1] + row[2])
+        return float(self.outcome_probabilities[BASIS_Z, BASIS_Z, list(DISAGREEING_OUTCOMES)].sum())
 
     @property
     def qber_x_expected(self) -> float:
         """Probability that the bits differ when both parties measure in X."""
-        row = self.outcome_probabilities[BASIS_X, BASIS_X]
-        return float(row[1] + row[2])
+        return float(self.outcome_probabilities[BASIS_X, BASIS_X, list(DISAGREEING_OUTCOMES)].sum())
 
     @property
     def qber_expected(self) -> float:
         """Error rate of the sifted string: Z and X matches are equally likely under uniform bases."""
         return 0.5 * (self.qber_z_expected + self.qber_x_expected)
-
-    @property
-    def mean_attempts_per_pair(self) -> float:
-        """Expected attempts per delivered pair, 1 / p_success (geometric distribution)."""
-        return 1.0 / self.p_success

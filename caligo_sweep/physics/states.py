@@ -72,11 +72,6 @@ CORRECTION_GATES: dict[BellIndex, tuple[np.ndarray, ...]] = {
 }
 
 
-def bell_ket(index: BellIndex) -> np.ndarray:
-    """State vector (length 4) of the Bell state ``index``."""
-    return _BELL_KETS[BellIndex(index)].copy()
-
-
 def bell_density_matrix(index: BellIndex) -> np.ndarray:
     """Projector (4 x 4) onto the Bell state ``index``."""
     ket = _BELL_KETS[BellIndex(index)]

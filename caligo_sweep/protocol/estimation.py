@@ -21,6 +21,18 @@ from __future__ import annotations
 from scipy.stats import beta
 
 
+def require_error_count(n_errors: int, n_sifted: int) -> None:
+    """Check that an error count is possible for its sample, ``0 <= n_errors <= n_sifted``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_errors`` is negative or exceeds ``n_sifted``.
+    """
+    if not 0 <= n_errors <= n_sifted:
+        raise ValueError(f"need 0 <= n_errors <= n_sifted; got {n_errors} of {n_sifted}")
+
+
 def qber_upper_bound(n_errors: int, n_sifted: int, eps: float) -> float:
     """One-sided Clopper-Pearson upper confidence bound on an error rate.
 
@@ -40,8 +52,7 @@ def qber_upper_bound(n_errors: int, n_sifted: int, eps: float) -> float:
     """
     if not 0 < eps < 1:
         raise ValueError(f"eps must lie in (0, 1); got {eps!r}")
-    if not 0 <= n_errors <= n_sifted:
-        raise ValueError(f"need 0 <= n_errors <= n_sifted; got {n_errors} of {n_sifted}")
+    require_error_count(n_errors, n_sifted)
     if n_errors == n_sifted:
         return 1.0
     return float(beta.ppf(1.0 - eps, n_errors + 1, n_sifted - n_errors))

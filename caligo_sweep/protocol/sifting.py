@@ -10,10 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from caligo_sweep.physics.model import BASIS_X, BASIS_Z
-
-#: Joint-outcome indices ``2 * bit_alice + bit_bob`` at which the two bits differ.
-_DISAGREEING_OUTCOMES = (1, 2)
+from caligo_sweep.physics.model import BASIS_X, BASIS_Z, DISAGREEING_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -79,9 +76,9 @@ def sift_counts(outcome_counts: np.ndarray) -> SiftedStatistics:
     x_row = counts[BASIS_X, BASIS_X]
     return SiftedStatistics(
         n_sifted_z=int(z_row.sum()),
-        n_errors_z=int(z_row[list(_DISAGREEING_OUTCOMES)].sum()),
+        n_errors_z=int(z_row[list(DISAGREEING_OUTCOMES)].sum()),
         n_sifted_x=int(x_row.sum()),
-        n_errors_x=int(x_row[list(_DISAGREEING_OUTCOMES)].sum()),
+        n_errors_x=int(x_row[list(DISAGREEING_OUTCOMES)].sum()),
     )
 
 

@@ -84,15 +84,18 @@ class TimingBarrier:
     def __init__(self, delta_t_ns: float, strict: bool = True) -> None:
         self.delta_t_ns = require_non_negative("nsm.delta_t_ns", delta_t_ns)
         self.strict = bool(strict)
-        self._state = BarrierState.IDLE
         self._quantum_phase_end_ns = math.nan
         self._waited_ns = 0.0
         self._reveal: TimingReport | None = None
 
     @property
     def state(self) -> BarrierState:
-        """Current state."""
-        return self._state
+        """Current state: IDLE until the quantum phase is marked, then WAITING until Delta t has passed, then READY."""
+        if math.isnan(self._quantum_phase_end_ns):
+            return BarrierState.IDLE
+        if self._waited_ns >= self.delta_t_ns:
+            return BarrierState.READY
+        return BarrierState.WAITING
 
     @property
     def now_ns(self) -> float:
@@ -102,7 +105,7 @@ class TimingBarrier:
     @property
     def ready(self) -> bool:
         """Whether the bases may be revealed."""
-        return self._state is BarrierState.READY
+        return self.state is BarrierState.READY
 
     def mark_quantum_phase_end(self, sim_time_ns: float) -> None:
         """Record the end of the quantum phase at simulated time ``t_q`` and start the wait.
@@ -117,29 +120,21 @@ class TimingBarrier:
         RuntimeError
             If the quantum phase was already marked.
         """
-        if self._state is not BarrierState.IDLE:
+        if self.state is not BarrierState.IDLE:
             raise RuntimeError("the end of the quantum phase can be marked only once")
-        if not (math.isfinite(sim_time_ns) and sim_time_ns >= 0.0):
-            raise ValueError(f"sim_time_ns must be a finite number >= 0; got {sim_time_ns!r}")
-        self._quantum_phase_end_ns = float(sim_time_ns)
-        self._state = BarrierState.WAITING
-        self._update_state()
+        self._quantum_phase_end_ns = require_non_negative("sim_time_ns", sim_time_ns)
 
     def advance(self, duration_ns: float) -> None:
         """Advance the simulated clock by ``duration_ns`` (e.g. classical communication during the wait)."""
-        if self._state is BarrierState.IDLE:
+        if self.state is BarrierState.IDLE:
             raise RuntimeError("mark_quantum_phase_end must be called before the clock can advance")
-        if not (math.isfinite(duration_ns) and duration_ns >= 0.0):
-            raise ValueError(f"duration_ns must be a finite number >= 0; got {duration_ns!r}")
-        self._waited_ns += float(duration_ns)
-        self._update_state()
+        self._waited_ns += require_non_negative("duration_ns", duration_ns)
 
     def wait_delta_t(self) -> None:
         """Advance the clock by whatever remains of Delta t; afterwards the barrier is READY."""
-        if self._state is BarrierState.IDLE:
+        if self.state is BarrierState.IDLE:
             raise RuntimeError("mark_quantum_phase_end must be called before waiting")
         self._waited_ns = max(self._waited_ns, self.delta_t_ns)
-        self._update_state()
 
     def reveal_bases(self) -> None:
         """Record Alice's basis announcement at the current simulated time.
@@ -151,19 +146,19 @@ class TimingBarrier:
         """
         if self._reveal is not None:
             return
-        marked = self._state is not BarrierState.IDLE
-        wait = self._waited_ns if marked else 0.0
-        compliant = self.ready
+        state = self.state
+        compliant = state is BarrierState.READY
         if not compliant and self.strict:
-            if not marked:
+            if state is BarrierState.IDLE:
                 raise TimingViolation("bases revealed before the end of the quantum phase was marked")
             raise TimingViolation(
-                f"bases revealed after {wait:g} ns of simulated wait; Delta t = {self.delta_t_ns:g} ns is required"
+                f"bases revealed after {self._waited_ns:g} ns of simulated wait; "
+                f"Delta t = {self.delta_t_ns:g} ns is required"
             )
         self._reveal = TimingReport(
-            sim_time_ns=self.now_ns if marked else math.nan,
+            sim_time_ns=self.now_ns,
             quantum_phase_end_ns=self._quantum_phase_end_ns,
-            wait_ns=wait,
+            wait_ns=self._waited_ns,
             delta_t_ns=self.delta_t_ns,
             timing_compliant=compliant,
         )
@@ -179,7 +174,3 @@ class TimingBarrier:
         if self._reveal is None:
             raise RuntimeError("no basis reveal recorded yet")
         return self._reveal
-
-    def _update_state(self) -> None:
-        if self._state is BarrierState.WAITING and self._waited_ns >= self.delta_t_ns:
-            self._state = BarrierState.READY

@@ -8,7 +8,6 @@ import pytest
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.pdc_source import PDCSource, pair_number_distribution
 
-ERVEN = dict(mu=3.145e-5, eta=0.0150, e_det=0.0093, p_dark=1.5e-8)
 
 
 def test_pair_number_distribution_tv1():
@@ -23,8 +22,8 @@ def test_pair_number_distribution_is_normalised_with_mean_mu():
     assert np.sum(k * p) == pytest.approx(0.7, rel=1e-12)
 
 
-def test_erven_conditional_probabilities_tv2():
-    source = PDCSource(**ERVEN)
+def test_erven_conditional_probabilities_tv2(erven_source_parameters):
+    source = PDCSource(**erven_source_parameters)
     assert source.p_bob_noclick_dishonest == pytest.approx(0.0597889, abs=1e-6)
     assert source.p_single_given_valid == pytest.approx(0.9401672, abs=1e-6)
     assert source.sent_given_valid[2] == pytest.approx(4.391e-5, rel=1e-3)
@@ -70,9 +69,9 @@ def test_without_dark_counts_errors_equal_e_det_and_no_empty_rounds():
     assert source.qber_expected == pytest.approx(0.03, rel=1e-12)
 
 
-def test_more_loss_means_more_dark_count_rounds_and_more_errors():
+def test_more_loss_means_more_dark_count_rounds_and_more_errors(erven_source_parameters):
     low_loss = PDCSource(mu=3.145e-5, eta=0.25, e_det=0.0093, p_dark=1.5e-8)
-    high_loss = PDCSource(**ERVEN)
+    high_loss = PDCSource(**erven_source_parameters)
     assert high_loss.p_bob_noclick_dishonest > low_loss.p_bob_noclick_dishonest
     assert high_loss.qber_expected > low_loss.qber_expected > 0.0093
 
@@ -81,7 +80,7 @@ def test_more_loss_means_more_dark_count_rounds_and_more_errors():
     ("field", "value"),
     [("mu", 0.0), ("mu", -1.0), ("eta", 0.0), ("eta", 1.5), ("e_det", 0.6), ("p_dark", 1.0), ("p_dark", -0.1)],
 )
-def test_invalid_parameters_name_the_config_key(field, value):
-    parameters = dict(ERVEN, **{field: value})
+def test_invalid_parameters_name_the_config_key(erven_source_parameters, field, value):
+    parameters = dict(erven_source_parameters, **{field: value})
     with pytest.raises(ConfigValueError, match=f"source.{field}"):
         PDCSource(**parameters)

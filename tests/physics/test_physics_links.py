@@ -59,8 +59,8 @@ def test_tv1_heralded_ten_km():
     model = _assert_model(TV1, p_success="0.2555385", fidelity="0.931454", qber_z="0.013248", qber_x="0.061922")
     assert model.cycle_time_ns == pytest.approx(50_000.0, rel=1e-15)
     assert model.herald_delay_ns == pytest.approx(50_000.0, rel=1e-15)
-    assert_printed(model.mean_attempts_per_pair, "3.9133")
-    assert_printed(model.mean_attempts_per_pair * model.cycle_time_ns, "195 665")
+    assert_printed(1 / model.p_success, "3.9133")
+    assert_printed(model.cycle_time_ns / model.p_success, "195 665")
 
 
 def test_tv2_photon_number_resolving():
@@ -104,8 +104,8 @@ def test_tv8_depolarise_with_failures():
     link = DepolariseLink(fidelity=0.9, prob_success=0.8, t_cycle_ns=10.0)
     assert_printed(link.prob_max_mixed, "0.133333")
     model = _assert_model(link, qber_z="0.066667", qber_x="0.066667")
-    assert_printed(model.mean_attempts_per_pair, "1.25")
-    assert_printed(model.mean_attempts_per_pair * model.cycle_time_ns, "12.5")
+    assert_printed(1 / model.p_success, "1.25")
+    assert_printed(model.cycle_time_ns / model.p_success, "12.5")
 
 
 def test_tv9_depolarise_fidelity_095():
@@ -140,7 +140,7 @@ def test_heralded_closed_forms_of_section_3_4():
         assert model.fidelity_expected == pytest.approx(fidelity, abs=1e-12)
         assert model.qber_z_expected == pytest.approx((ev.p_f2 * q + mixed / 2) / ev.total, abs=1e-12)
         assert model.qber_x_expected == pytest.approx(((ev.p_f1 + ev.p_f2) * q / 2 + mixed / 2) / ev.total, abs=1e-12)
-        assert model.mean_attempts_per_pair == pytest.approx(1 / (1 - (1 - ev.total) ** link.num_multiplexing_modes))
+        assert 1 / model.p_success == pytest.approx(1 / (1 - (1 - ev.total) ** link.num_multiplexing_modes))
 
 
 def test_perfect_link_delivery():

@@ -19,18 +19,23 @@ from caligo_sweep.protocol.security import (
     pdc_statistics,
 )
 
-ERVEN_SOURCE = dict(mu=3.145e-5, eta=0.0150, e_det=0.0093, p_dark=1.5e-8)
 ERVEN_N = 8.00e7
 ERVEN_NSM = NSMParameters(r=0.75, nu=0.002, eps=2.5e-7, ec_efficiency=1.491)
 
 
-def _erven(**source_changes: float):
-    source = PDCSource(**dict(ERVEN_SOURCE, **source_changes))
-    return analyse_nsm_security(pdc_statistics(source, ERVEN_N), ERVEN_NSM)
+@pytest.fixture
+def erven(erven_source_parameters):
+    """``erven(**source_changes)`` analyses the Erven et al. 2014 point, with some source parameters changed."""
+
+    def _analyse(**source_changes: float):
+        source = PDCSource(**dict(erven_source_parameters, **source_changes))
+        return analyse_nsm_security(pdc_statistics(source, ERVEN_N), ERVEN_NSM)
+
+    return _analyse
 
 
-def test_erven_counts_tv3_tv4():
-    result = _erven()
+def test_erven_counts_tv3_tv4(erven):
+    result = erven()
     assert result.m == pytest.approx(1.12831e6, rel=1e-5)
     assert result.m == pytest.approx(1.128e6, rel=1e-3)
     assert result.hoeffding_width == pytest.approx(3.1519e-4, rel=1e-4)
@@ -39,16 +44,16 @@ def test_erven_counts_tv3_tv4():
     assert result.storage_qubits == pytest.approx(1.6e5)
 
 
-def test_erven_storage_condition_tv6():
-    result = _erven()
+def test_erven_storage_condition_tv6(erven):
+    result = erven()
     assert result.c_bb84 == pytest.approx(0.497370, abs=1e-6)
     assert result.storage_capacity * result.storage_qubits == pytest.approx(73_029.7, abs=0.1)
     assert result.min_entropy_bits == pytest.approx(260_886, abs=1.0)
     assert result.single_pairs_ok and result.storage_bound_ok
 
 
-def test_erven_ot_length_tv7():
-    result = _erven()
+def test_erven_ot_length_tv7(erven):
+    result = erven()
     assert result.rate_R == pytest.approx(1.63054, abs=1e-5)
     assert result.gamma == pytest.approx(0.823183, abs=1e-6)
     assert result.ec_leak_bits == pytest.approx(64_031, abs=1.0)
@@ -59,12 +64,12 @@ def test_erven_ot_length_tv7():
 
 
 @pytest.mark.parametrize(("eta", "self_computed", "paper"), [(0.015, 0.00962, 0.00954), (0.25, 0.02383, 0.0238)])
-def test_error_rate_thresholds_tv8(eta, self_computed, paper):
-    threshold = brentq(lambda e: _erven(eta=eta, e_det=e).ot_length_margin_bits, 0.001, 0.05, xtol=1e-9)
+def test_error_rate_thresholds_tv8(erven, eta, self_computed, paper):
+    threshold = brentq(lambda e: erven(eta=eta, e_det=e).ot_length_margin_bits, 0.001, 0.05, xtol=1e-9)
     assert threshold == pytest.approx(self_computed, abs=1e-5)
     assert threshold == pytest.approx(paper, abs=2e-4)
-    assert _erven(eta=eta, e_det=threshold * 0.999).secure
-    insecure = _erven(eta=eta, e_det=threshold * 1.001)
+    assert erven(eta=eta, e_det=threshold * 0.999).secure
+    insecure = erven(eta=eta, e_det=threshold * 1.001)
     assert not insecure.secure and insecure.ot_length_bits == 0 and not insecure.length_positive
 
 

@@ -58,26 +58,31 @@ def test_q_storage_is_half_the_depolarisation():
     np.testing.assert_allclose(q_storage([0.0, 0.75, 1.0]), [0.5, 0.125, 0.0])
 
 
+def _both_conditions_hold(qber: float, r: float) -> bool:
+    conditions = individual_attack_conditions(qber, r)
+    return conditions.qber_below_limit and conditions.qber_below_storage_noise
+
+
 def test_storage_noise_condition_is_strict():
     at_bound = individual_attack_conditions(qber=0.05, r=0.9)
-    assert at_bound.storage_condition_applies
-    assert at_bound.qber_below_limit and not at_bound.qber_below_storage_noise and not at_bound.secure
+    assert 0.9 >= STW_R_TILDE
+    assert at_bound.qber_below_limit and not at_bound.qber_below_storage_noise and not _both_conditions_hold(0.05, 0.9)
     below = individual_attack_conditions(qber=0.0499, r=0.9)
-    assert below.secure and below.q_storage == pytest.approx(0.05)
+    assert _both_conditions_hold(0.0499, 0.9) and below.q_storage == pytest.approx(0.05)
 
 
 def test_eleven_percent_limit_binds_below_r_tilde():
-    assert individual_attack_conditions(qber=0.11, r=0.5).secure
+    assert _both_conditions_hold(0.11, 0.5)
     failing = individual_attack_conditions(qber=0.1101, r=0.5)
-    assert not failing.storage_condition_applies
-    assert failing.qber_below_storage_noise and not failing.qber_below_limit and not failing.secure
+    assert not 0.5 >= STW_R_TILDE
+    assert failing.qber_below_storage_noise and not failing.qber_below_limit and not _both_conditions_hold(0.1101, 0.5)
 
 
 def test_individual_conditions_equal_min_of_both_thresholds():
     for r in np.linspace(0.0, 1.0, 41):
         bound = min(STW_QBER_LIMIT, (1.0 - r) / 2.0)
         for qber in (bound - 1e-9, bound + 1e-9):
-            assert individual_attack_conditions(qber, r).secure == (qber < bound)
+            assert _both_conditions_hold(qber, r) == (qber < bound)
 
 
 def test_kww_capacity_condition():

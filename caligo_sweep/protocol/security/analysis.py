@@ -31,15 +31,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.physics.checks import require_in_interval, require_probability
-from caligo_sweep.protocol.security.asymptotic import (
-    capacity_rate,
-    individual_attack_conditions,
-    kww_capacity_secure,
-)
+from caligo_sweep.physics.checks import require_in_interval, require_integer, require_probability
+from caligo_sweep.protocol.security.asymptotic import individual_attack_conditions
 from caligo_sweep.protocol.security.entropy import binary_entropy
-from caligo_sweep.protocol.security.finite_size import c_bb84, detection_window, hoeffding_width
+from caligo_sweep.protocol.security.finite_size import (
+    c_bb84,
+    detection_window,
+    hoeffding_width,
+    security_parameter_bits,
+)
 from caligo_sweep.protocol.security.sources import SourceStatistics
 from caligo_sweep.protocol.security.storage_channel import storage_capacity, strong_converse_exponent
 
@@ -77,9 +77,7 @@ class NSMParameters:
         object.__setattr__(self, "eps", eps)
         f = require_in_interval("nsm.ec_efficiency", self.ec_efficiency, 1.0, math.inf)
         object.__setattr__(self, "ec_efficiency", f)
-        dim = self.memory_dim
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
-            raise ConfigValueError("nsm.memory_dim", "an integer >= 2", dim)
+        object.__setattr__(self, "memory_dim", require_integer("nsm.memory_dim", self.memory_dim, 2))
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,7 @@ def analyse_nsm_security(source: SourceStatistics, nsm: NSMParameters) -> NSMSec
     n = source.n_pairs
     eps = nsm.eps
     d = nsm.memory_dim
-    pa_margin = math.log2(1.0 / (2.0 * eps))
+    pa_margin = security_parameter_bits(eps)
 
     zeta = float(hoeffding_width(n, eps))
     window_low, window_high = detection_window(n, source.p_noclick_honest, eps)
@@ -211,11 +209,11 @@ def analyse_nsm_security(source: SourceStatistics, nsm: NSMParameters) -> NSMSec
             storage_term = 0.5 * min_entropy
         margin = storage_term - leak - pa_margin
     storage_bound_ok = single_pairs_ok and capacity * storage_qubits < min_entropy
-    ot_length = int(math.floor(margin)) if single_pairs_ok and storage_bound_ok and margin >= 1.0 else 0
+    ot_length = int(math.floor(margin)) if storage_bound_ok and margin >= 1.0 else 0
     length_positive = ot_length > 0
 
     individual = individual_attack_conditions(source.qber, nsm.r)
-    rate_capacity = float(capacity_rate(nsm.r, nsm.nu, d))
+    rate_capacity = capacity * nsm.nu
     return NSMSecurityResult(
         n_pairs=n,
         qber=source.qber,
@@ -236,10 +234,10 @@ def analyse_nsm_security(source: SourceStatistics, nsm: NSMParameters) -> NSMSec
         single_pairs_ok=single_pairs_ok,
         storage_bound_ok=storage_bound_ok,
         length_positive=length_positive,
-        secure=single_pairs_ok and storage_bound_ok and length_positive,
+        secure=length_positive,
         q_storage=individual.q_storage,
         qber_below_stw_limit=individual.qber_below_limit,
         qber_below_storage_noise=individual.qber_below_storage_noise,
         capacity_rate=rate_capacity,
-        kww_capacity_ok=kww_capacity_secure(nsm.r, nsm.nu, d),
+        kww_capacity_ok=rate_capacity < 0.5,
     )

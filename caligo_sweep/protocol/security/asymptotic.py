@@ -66,19 +66,14 @@ class IndividualAttackConditions:
     qber_below_limit : bool
         ``qber < STW_QBER_LIMIT`` (0.110028).
     qber_below_storage_noise : bool
-        ``qber < q_storage`` strictly ("channel noise strictly less than storage noise").
-    storage_condition_applies : bool
-        ``r >= STW_R_TILDE``: the regime in which the storage-noise condition is the binding one.
-    secure : bool
-        Both conditions hold (for ``r < r_tilde`` the second is implied by the first).
+        ``qber < q_storage`` strictly ("channel noise strictly less than storage noise"). OT is possible against
+        individual attacks iff both conditions hold; for ``r < STW_R_TILDE`` the second is implied by the first.
     """
 
     qber: float
     q_storage: float
     qber_below_limit: bool
     qber_below_storage_noise: bool
-    storage_condition_applies: bool
-    secure: bool
 
 
 def individual_attack_conditions(qber: float, r: float) -> IndividualAttackConditions:
@@ -94,18 +89,14 @@ def individual_attack_conditions(qber: float, r: float) -> IndividualAttackCondi
     Returns
     -------
     IndividualAttackConditions
-        The two conditions as separate booleans and their conjunction.
+        The two conditions as separate booleans.
     """
     storage_noise = float(q_storage(r))
-    below_limit = bool(qber < STW_QBER_LIMIT)
-    below_storage = bool(qber < storage_noise)
     return IndividualAttackConditions(
         qber=float(qber),
         q_storage=storage_noise,
-        qber_below_limit=below_limit,
-        qber_below_storage_noise=below_storage,
-        storage_condition_applies=bool(r >= STW_R_TILDE),
-        secure=below_limit and below_storage,
+        qber_below_limit=bool(qber < STW_QBER_LIMIT),
+        qber_below_storage_noise=bool(qber < storage_noise),
     )
 
 

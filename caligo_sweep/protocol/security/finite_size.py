@@ -60,6 +60,22 @@ def hoeffding_width(n: ArrayLike, eps: float) -> np.ndarray | float:
     return float(zeta) if zeta.ndim == 0 else zeta
 
 
+def security_parameter_bits(eps: float) -> float:
+    """The security-parameter term ``log2(1/(2 eps))`` [bits] of the min-entropy, C_BB84 and the OT length.
+
+    Parameters
+    ----------
+    eps : float
+        Security parameter in (0, 1/2).
+
+    Returns
+    -------
+    float
+        ``log2(1 / (2 eps))`` [1]_ Eqs. (3)-(4); positive for ``eps < 1/2``.
+    """
+    return math.log2(1.0 / (2.0 * eps))
+
+
 def detection_window(n: float, p_noclick_honest: float, eps: float) -> tuple[float, float]:
     """Acceptance window ``[(1 - P^h_noclick - zeta) n, (1 - P^h_noclick + zeta) n]`` for Bob's detection count.
 
@@ -96,7 +112,7 @@ def _bb84_objective(s: float, finite_size_term: float) -> float:
 def _c_bb84_scalar(m1: float, eps: float) -> float:
     if not m1 > 0.0:
         return math.nan
-    finite_size_term = math.log2(1.0 / (2.0 * eps)) / m1
+    finite_size_term = security_parameter_bits(eps) / m1
     grid = np.geomspace(_S_MIN, 1.0, _S_GRID_POINTS)
     values = np.array([_bb84_objective(float(s), finite_size_term) for s in grid])
     best = int(np.argmax(values))

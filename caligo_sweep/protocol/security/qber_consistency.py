@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from scipy.stats import binom
 
+from caligo_sweep.protocol.estimation import require_error_count
+
 #: Default false-alarm rate: about a 5-sigma two-sided normal tail, so a sweep of thousands of honest runs
 #: raises no false alarm in practice.
 DEFAULT_FALSE_ALARM_RATE = 1e-6
@@ -94,8 +96,7 @@ def qber_consistent(
         raise ValueError(f"false_alarm_rate must lie in (0, 1); got {false_alarm_rate!r}")
     if not 0.0 <= qber_expected <= 1.0:
         raise ValueError(f"qber_expected must lie in [0, 1]; got {qber_expected!r}")
-    if not 0 <= n_errors <= n_sifted:
-        raise ValueError(f"need 0 <= n_errors <= n_sifted; got {n_errors} of {n_sifted}")
+    require_error_count(n_errors, n_sifted)
     if n_sifted == 0:
         nan = float("nan")
         return QberConsistency(True, nan, float(qber_expected), 0.0, 1.0, nan, float(false_alarm_rate))

@@ -15,9 +15,9 @@ References
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from caligo_sweep.physics.checks import require_positive, require_positive_integer, require_probability
 from caligo_sweep.physics.pdc_source import PDCSource
 
 
@@ -47,12 +47,9 @@ class SourceStatistics:
     qber: float
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.n_pairs) and self.n_pairs > 0):
-            raise ValueError(f"n_pairs must be a finite number > 0; got {self.n_pairs!r}")
+        require_positive("n_pairs", self.n_pairs)
         for name in ("p_single_given_valid", "p_noclick_honest", "p_noclick_dishonest", "qber"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be a probability in [0, 1]; got {value!r}")
+            require_probability(name, getattr(self, name))
 
 
 def epr_link_statistics(n_pairs: int, qber_upper: float) -> SourceStatistics:
@@ -94,10 +91,8 @@ def epr_link_statistics(n_pairs: int, qber_upper: float) -> SourceStatistics:
       al. normalise by all pairs before loss, which makes their nu look ~70x smaller. Compare runs through
       ``S``, not ``nu``.
     """
-    if int(n_pairs) != n_pairs or n_pairs < 1:
-        raise ValueError(f"n_pairs must be an integer >= 1; got {n_pairs!r}")
     return SourceStatistics(
-        n_pairs=float(n_pairs),
+        n_pairs=float(require_positive_integer("num_pairs", n_pairs)),
         p_single_given_valid=1.0,
         p_noclick_honest=0.0,
         p_noclick_dishonest=0.0,

@@ -28,6 +28,8 @@ from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 from scipy.special import xlogy
 
+from caligo_sweep.physics.checks import require_integer
+
 #: Absolute tolerance on t = 1/alpha of the bounded optimiser; the objective is concave and flat at its maximum,
 #: so the error of gamma is of the order of the square of this.
 _T_TOLERANCE = 1e-10
@@ -37,12 +39,6 @@ def _output_eigenvalues(r: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (lambda_1, lambda_2) of N_r applied to a pure state; lambda_2 has multiplicity d - 1."""
     lambda_2 = (1.0 - r) / d
     return r + lambda_2, lambda_2
-
-
-def _check_dimension(d: int) -> int:
-    if isinstance(d, bool) or int(d) != d or d < 2:
-        raise ValueError(f"memory dimension d must be an integer >= 2; got {d!r}")
-    return int(d)
 
 
 def storage_capacity(r: ArrayLike, d: int = 2) -> np.ndarray | float:
@@ -61,7 +57,7 @@ def storage_capacity(r: ArrayLike, d: int = 2) -> np.ndarray | float:
         ``C_N = log2 d + lambda_1 log2 lambda_1 + (d-1) lambda_2 log2 lambda_2`` [2]_, which for ``d = 2`` equals
         ``1 - h((1+r)/2)``. Lies in [0, log2 d] and increases with ``r``; ``nan`` for ``r`` outside [0, 1].
     """
-    d = _check_dimension(d)
+    d = require_integer("nsm.memory_dim", d, 2)
     r = np.asarray(r, dtype=np.float64)
     inside = (r >= 0.0) & (r <= 1.0)
     lambda_1, lambda_2 = _output_eigenvalues(np.where(inside, r, 0.0), d)
@@ -128,7 +124,7 @@ def strong_converse_exponent(rate: ArrayLike, r: ArrayLike, d: int = 2) -> np.nd
     Alpha is never capped: for large R (the Erven et al. 2014 case, R ~ 1.63) the supremum sits at alpha ->
     infinity, and capping alpha at 100 would lower gamma by ~0.006 (~500 bits of OT length).
     """
-    d = _check_dimension(d)
+    d = require_integer("nsm.memory_dim", d, 2)
     rate_b, r_b = np.broadcast_arrays(np.asarray(rate, dtype=np.float64), np.asarray(r, dtype=np.float64))
     gamma = np.array(
         [_strong_converse_exponent_scalar(float(x), float(y), d) for x, y in zip(rate_b.ravel(), r_b.ravel())],
