@@ -204,9 +204,8 @@ def main() -> None:
         return
 
     import joblib
-    import numpy
 
-    print(f"# bench_engine: numpy {numpy.__version__}, joblib {joblib.__version__}, {joblib.cpu_count()} cores, "
+    print(f"# bench_engine: numpy {np.__version__}, joblib {joblib.__version__}, {joblib.cpu_count()} cores, "
           f"{'quick' if args.quick else 'full'} mode")  # fmt: skip
     models = representative_models()
     single_core(models, args.batch_size, min_seconds=0.3 if args.quick else 1.0)

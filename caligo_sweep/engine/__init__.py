@@ -5,10 +5,18 @@ Two exact paths: :func:`sample_counts` draws the sufficient statistics of a batc
 statistics).
 """
 
-from caligo_sweep.engine.bits import PairBits, sample_bits
+from caligo_sweep.engine.bits import PACKED_FIELDS, PairBits, sample_bits
 from caligo_sweep.engine.counts import PairCounts, sample_attempts, sample_counts
 
 #: Names accepted for ``engine.sampling``.
 SAMPLING_METHODS = ("counts", "bits")
 
-__all__ = ["PairBits", "PairCounts", "SAMPLING_METHODS", "sample_attempts", "sample_bits", "sample_counts"]
+__all__ = [
+    "PACKED_FIELDS",
+    "PairBits",
+    "PairCounts",
+    "SAMPLING_METHODS",
+    "sample_attempts",
+    "sample_bits",
+    "sample_counts",
+]

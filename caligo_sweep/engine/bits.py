@@ -27,7 +27,8 @@ from caligo_sweep.engine.counts import PairCounts, check_n_pairs, sample_attempt
 from caligo_sweep.engine.packed_bernoulli import WORD_BITS, packed_bernoulli
 from caligo_sweep.physics.model import PhysicalModel
 
-_PACKED_FIELDS = ("alice_bases", "bob_bases", "alice_bits", "bob_bits")
+#: The packed array fields of :class:`PairBits`, in storage order (shared memory, ``.npz`` files).
+PACKED_FIELDS = ("alice_bases", "bob_bases", "alice_bits", "bob_bits")
 
 
 def n_words_for(n_pairs: int) -> int:
@@ -72,7 +73,7 @@ class PairBits:
     def __post_init__(self) -> None:
         n_pairs = check_n_pairs(self.n_pairs)
         n_bytes = 8 * n_words_for(n_pairs)
-        for name in _PACKED_FIELDS:
+        for name in PACKED_FIELDS:
             packed = np.ascontiguousarray(getattr(self, name), dtype=np.uint8)
             if packed.ndim != 1 or not -(-n_pairs // 8) <= packed.size <= n_bytes:
                 raise ValueError(f"{name} must hold {n_pairs} packed bits; got shape {packed.shape}")
@@ -92,7 +93,7 @@ class PairBits:
         ones, of Bob's ones and of double ones; ZZ follows from the totals (padding bits are zero everywhere, so
         they fall into no count).
         """
-        alice_bases, bob_bases, alice_bits, bob_bits = (_as_words(getattr(self, f)) for f in _PACKED_FIELDS)
+        alice_bases, bob_bases, alice_bits, bob_bits = (_as_words(getattr(self, f)) for f in PACKED_FIELDS)
         both_ones = alice_bits & bob_bits
         both_x = alice_bases & bob_bases
         marginals = {}  # (basis_alice, basis_bob) -> (pairs, alice ones, bob ones, both ones)
@@ -110,7 +111,7 @@ class PairBits:
     def unpack(self) -> dict[str, np.ndarray]:
         """One uint8 per pair for each of the four fields (memory: 4 bytes per pair)."""
         return {
-            name: np.unpackbits(getattr(self, name), count=self.n_pairs, bitorder="little") for name in _PACKED_FIELDS
+            name: np.unpackbits(getattr(self, name), count=self.n_pairs, bitorder="little") for name in PACKED_FIELDS
         }
 
     @classmethod
@@ -120,7 +121,7 @@ class PairBits:
             name: np.packbits(
                 np.concatenate([np.zeros(0, np.uint8)] + [p.unpack()[name] for p in parts]), bitorder="little"
             )
-            for name in _PACKED_FIELDS
+            for name in PACKED_FIELDS
         }
         return cls(**fields, n_pairs=sum(p.n_pairs for p in parts), attempts=sum(p.attempts for p in parts))
 

@@ -19,6 +19,7 @@ from typing import Iterable
 
 import numpy as np
 
+from caligo_sweep.physics.checks import require_integer
 from caligo_sweep.physics.model import PhysicalModel
 
 #: Shape of the outcome-count table: ``[basis_alice, basis_bob, 2 * bit_alice + bit_bob]``.
@@ -51,11 +52,6 @@ class PairCounts:
         object.__setattr__(self, "outcome_counts", counts)
         object.__setattr__(self, "attempts", int(self.attempts))
 
-    @classmethod
-    def zero(cls) -> PairCounts:
-        """The counts of no pairs at all (neutral element of ``+``)."""
-        return cls(np.zeros(COUNTS_SHAPE, dtype=np.int64), 0)
-
     @property
     def n_pairs(self) -> int:
         """Number of delivered pairs."""
@@ -70,11 +66,6 @@ class PairCounts:
     def error_counts(self) -> np.ndarray:
         """Pairs whose two bits differ, per basis pair, shape ``(2, 2)``."""
         return self.outcome_counts[..., 1] + self.outcome_counts[..., 2]
-
-    def __add__(self, other: PairCounts) -> PairCounts:
-        if not isinstance(other, PairCounts):
-            return NotImplemented
-        return PairCounts(self.outcome_counts + other.outcome_counts, self.attempts + other.attempts)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PairCounts):
@@ -95,10 +86,8 @@ class PairCounts:
 
 
 def check_n_pairs(n_pairs: int) -> int:
-    """Return ``n_pairs`` as int, or raise ValueError unless it is a non-negative integer."""
-    if isinstance(n_pairs, bool) or not isinstance(n_pairs, (int, np.integer)) or n_pairs < 0:
-        raise ValueError(f"n_pairs must be a non-negative integer; got {n_pairs!r}")
-    return int(n_pairs)
+    """Return ``n_pairs`` as int, or raise ConfigValueError (a ValueError) unless it is an integer >= 0."""
+    return require_integer("n_pairs", n_pairs, 0)
 
 
 def sample_attempts(p_success: float, n_pairs: int, rng: np.random.Generator) -> int:

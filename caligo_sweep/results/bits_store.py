@@ -11,10 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from caligo_sweep.engine import PairBits
-
-#: Arrays stored per batch, besides ``n_pairs`` and ``attempts``.
-_FIELDS = ("alice_bases", "bob_bases", "alice_bits", "bob_bits")
+from caligo_sweep.engine import PACKED_FIELDS, PairBits
 
 
 class PairBitsWriter:
@@ -34,7 +31,7 @@ class PairBitsWriter:
     def __call__(self, bits: PairBits) -> None:
         """Write the next batch."""
         path = self.folder / f"batch_{self._next_index:06d}.npz"
-        arrays = {name: getattr(bits, name) for name in _FIELDS}
+        arrays = {name: getattr(bits, name) for name in PACKED_FIELDS}
         np.savez(path, n_pairs=bits.n_pairs, attempts=bits.attempts, **arrays)
         self._next_index += 1
 
@@ -49,7 +46,7 @@ def load_pair_bits(folder: Path) -> PairBits:
         with np.load(path) as stored:
             parts.append(
                 PairBits(
-                    **{name: stored[name] for name in _FIELDS},
+                    **{name: stored[name] for name in PACKED_FIELDS},
                     n_pairs=int(stored["n_pairs"]),
                     attempts=int(stored["attempts"]),
                 )

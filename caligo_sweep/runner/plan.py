@@ -17,18 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from caligo_sweep.errors import ConfigValueError
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+from caligo_sweep.physics.checks import require_integer, require_positive_integer
 
 
 def check_seed(seed: int) -> int:
     """Return ``seed`` as int, or raise ConfigValueError (key ``seed``) unless it is an integer >= 0."""
-    if not _is_int(seed) or seed < 0:
-        raise ConfigValueError("seed", "an integer >= 0", seed)
-    return int(seed)
+    return require_integer("seed", seed, 0)
 
 
 @dataclass(frozen=True)
@@ -48,12 +42,8 @@ class BatchPlan:
     batch_size: int
 
     def __post_init__(self) -> None:
-        if not _is_int(self.num_pairs) or self.num_pairs < 1:
-            raise ConfigValueError("num_pairs", "an integer >= 1", self.num_pairs)
-        if not _is_int(self.batch_size) or self.batch_size < 1:
-            raise ConfigValueError("workers.batch_size", "an integer >= 1", self.batch_size)
-        object.__setattr__(self, "num_pairs", int(self.num_pairs))
-        object.__setattr__(self, "batch_size", int(self.batch_size))
+        object.__setattr__(self, "num_pairs", require_positive_integer("num_pairs", self.num_pairs))
+        object.__setattr__(self, "batch_size", require_positive_integer("workers.batch_size", self.batch_size))
 
     @property
     def n_batches(self) -> int:

@@ -27,13 +27,14 @@ from tqdm import tqdm
 from caligo_sweep.engine import SAMPLING_METHODS, PairBits, PairCounts, sample_bits, sample_counts
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.model import PhysicalModel
-from caligo_sweep.runner.plan import BatchPlan, batch_seed_sequence, check_seed
+from caligo_sweep.runner.plan import BatchPlan, check_seed
 from caligo_sweep.runner.transport import BitsHandle, export_bits, import_bits, shared_folder
 from caligo_sweep.runner.workers import (
     backend_session,
     check_backend,
     check_n_jobs,
-    effective_n_jobs,
+    check_outer_jobs,
+    resolve_n_jobs,
     supports_generator,
 )
 
@@ -63,8 +64,6 @@ class RunOutput:
         Number of batches the run was split into.
     wall_time_s : float
         Wall-clock duration of the run [s], pool start-up included.
-    pairs_per_second : float
-        ``num_pairs / wall_time_s``.
     sim_time_ns : float
         Simulated time to deliver the pairs [ns]: ``attempts * cycle_time_ns``.
     n_jobs_effective : int
@@ -75,9 +74,13 @@ class RunOutput:
     bits: list[PairBits] | None = field(repr=False)
     n_batches: int
     wall_time_s: float
-    pairs_per_second: float
     sim_time_ns: float
     n_jobs_effective: int
+
+    @property
+    def pairs_per_second(self) -> float:
+        """Delivered pairs per wall-clock second, ``counts.n_pairs / wall_time_s`` (inf for a zero duration)."""
+        return self.counts.n_pairs / self.wall_time_s if self.wall_time_s > 0 else float("inf")
 
 
 def _run_batch(
@@ -92,8 +95,9 @@ def _run_batch(
     """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted.
 
     With ``bits_folder`` (loky workers), the bits are left in shared memory and a small handle is returned.
+    ``seed`` has been validated once for the run; the stream is :func:`~caligo_sweep.runner.plan.batch_seed_sequence`.
     """
-    rng = np.random.default_rng(batch_seed_sequence(seed, index))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
     if sampling == "counts":
         return sample_counts(model, n_pairs, rng), None
     bits = sample_bits(model, n_pairs, rng)
@@ -119,20 +123,25 @@ def check_run_settings(
     backend: str,
     sampling: str,
     returns_bits: bool = False,
+    outer_jobs: int | None = None,
 ) -> BatchPlan:
     """Validate a run's execution settings before anything is sampled, and return its batch plan.
+
+    The one place where :func:`run_pairs` checks its settings: what runs after it (worker resolution, backend
+    session, the batches' seeding) takes them as valid.
 
     Raises
     ------
     caligo_sweep.errors.ConfigValueError
-        Naming ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend`` or
-        ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``).
+        Naming ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend``,
+        ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``) or ``outer_jobs``.
     """
     plan = BatchPlan(num_pairs, batch_size)
     check_seed(seed)
     check_n_jobs(n_jobs)
     check_backend(backend)
     _check_sampling(sampling, returns_bits)
+    check_outer_jobs(outer_jobs)
     return plan
 
 
@@ -179,6 +188,19 @@ def _ordered_batches(
             for _ in range(0, plan.n_batches, window):
                 for counts, bits in parallel(itertools.islice(tasks, window)):
                     yield counts, (import_bits(bits) if isinstance(bits, BitsHandle) else bits)
+
+
+def _hand_over_bits(
+    batches: Iterator[BatchResult], kept: list[PairBits] | None, bits_sink: Callable[[PairBits], None] | None
+) -> Iterator[PairCounts]:
+    """Pass each batch's bits (if any) to ``kept`` and ``bits_sink`` in batch order, and yield its counts."""
+    for counts, bits in batches:
+        if bits is not None:
+            if kept is not None:
+                kept.append(bits)
+            if bits_sink is not None:
+                bits_sink(bits)
+        yield counts
 
 
 def run_pairs(
@@ -233,8 +255,9 @@ def run_pairs(
     Raises
     ------
     caligo_sweep.errors.ConfigValueError
-        For an invalid ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend`` or
-        ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``), before any sampling.
+        For an invalid ``num_pairs``, ``seed``, ``workers.batch_size``, ``workers.n_jobs``, ``workers.backend``,
+        ``engine.sampling`` (also when bits are kept or streamed with ``sampling="counts"``) or ``outer_jobs``,
+        before any sampling.
     """
     return_bits = keep_bits or bits_sink is not None
     plan = check_run_settings(
@@ -245,38 +268,29 @@ def run_pairs(
         backend=backend,
         sampling=sampling,
         returns_bits=return_bits,
+        outer_jobs=outer_jobs,
     )
-    jobs = effective_n_jobs(n_jobs, plan.n_batches, outer_jobs)
+    jobs = resolve_n_jobs(n_jobs, plan.n_batches, outer_jobs)
 
     start = time.perf_counter()
-    outcome_counts, attempts = np.zeros((2, 2, 4), dtype=np.int64), 0  # merged in place: O(1) per batch
     kept: list[PairBits] | None = [] if keep_bits else None
     stream = _ordered_batches(model, plan, seed, jobs, backend, sampling, return_bits)
     bar = tqdm(
         stream, total=plan.n_batches, disable=not progress, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch"
     )
     with contextlib.closing(stream), bar:  # closing: a failing sink still shuts the pool and shared folder down
-        for counts, bits in bar:
-            outcome_counts += counts.outcome_counts
-            attempts += counts.attempts
-            if bits is not None:
-                if kept is not None:
-                    kept.append(bits)
-                if bits_sink is not None:
-                    bits_sink(bits)
-    wall_time_s = time.perf_counter() - start
-    total = PairCounts(outcome_counts, attempts)
-    pairs_per_second = num_pairs / wall_time_s if wall_time_s > 0 else float("inf")
-    logger.info(
-        "%d pairs (%s sampling) in %d batches of %d on %d %s job(s): %.3f s wall, %.4g pairs/s",
-        num_pairs, sampling, plan.n_batches, plan.batch_size, jobs, backend, wall_time_s, pairs_per_second,
-    )  # fmt: skip
-    return RunOutput(
+        total = PairCounts.merge(_hand_over_bits(bar, kept, bits_sink))  # merged as batches arrive: O(1) memory
+    output = RunOutput(
         counts=total,
         bits=kept,
         n_batches=plan.n_batches,
-        wall_time_s=wall_time_s,
-        pairs_per_second=pairs_per_second,
+        wall_time_s=time.perf_counter() - start,
         sim_time_ns=total.attempts * model.cycle_time_ns,
         n_jobs_effective=jobs,
     )
+    logger.info(
+        "%d pairs (%s sampling) in %d batches of %d on %d %s job(s): %.3f s wall, %.4g pairs/s",
+        num_pairs, sampling, plan.n_batches, plan.batch_size, jobs, backend, output.wall_time_s,
+        output.pairs_per_second,
+    )  # fmt: skip
+    return output

@@ -20,11 +20,10 @@ from typing import Iterator
 
 import numpy as np
 
-from caligo_sweep.engine import PairBits
+from caligo_sweep.engine import PACKED_FIELDS, PairBits
 
 #: RAM-backed folder for the shared files; without it (non-Linux), results are pickled as usual.
 SHARED_MEMORY_ROOT = "/dev/shm"
-_FIELDS = ("alice_bases", "bob_bases", "alice_bits", "bob_bits")
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,9 @@ def export_bits(bits: PairBits, folder: str, index: int) -> BitsHandle:
     """Worker side: write the four packed arrays of batch ``index`` into ``folder``, return the handle."""
     path = os.path.join(folder, f"batch-{index}.bits")
     with open(path, "wb") as file:
-        for name in _FIELDS:
+        for name in PACKED_FIELDS:
             file.write(memoryview(getattr(bits, name)))
-    return BitsHandle(path, bits.n_pairs, bits.attempts, getattr(bits, _FIELDS[0]).size)
+    return BitsHandle(path, bits.n_pairs, bits.attempts, getattr(bits, PACKED_FIELDS[0]).size)
 
 
 def import_bits(handle: BitsHandle) -> PairBits:
@@ -54,7 +53,7 @@ def import_bits(handle: BitsHandle) -> PairBits:
     """
     data = np.fromfile(handle.path, dtype=np.uint8)
     os.remove(handle.path)
-    fields = data.reshape(len(_FIELDS), handle.n_bytes_per_field)
+    fields = data.reshape(len(PACKED_FIELDS), handle.n_bytes_per_field)
     return PairBits(*fields, n_pairs=handle.n_pairs, attempts=handle.attempts)
 
 

@@ -19,11 +19,11 @@ import importlib.util
 from typing import Iterator
 
 import joblib
-import numpy as np
 from joblib import parallel_config
 from joblib.parallel import get_active_backend
 
 from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.physics.checks import require_integer, require_positive_integer
 
 #: Names accepted for ``workers.backend``.
 BACKENDS = ("loky", "threading", "dask", "ray")
@@ -45,9 +45,19 @@ def check_backend(backend: str) -> str:
 
 def check_n_jobs(n_jobs: int) -> int:
     """Return ``n_jobs`` as int, or raise ConfigValueError (``workers.n_jobs``) unless >= 1 or -1."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs >= 1 or n_jobs == -1):
-        raise ConfigValueError("workers.n_jobs", "an integer >= 1, or -1 for all cores", n_jobs)
-    return int(n_jobs)
+    allowed = "an integer >= 1, or -1 for all cores"
+    try:
+        value = require_integer("workers.n_jobs", n_jobs, -1)  # the type and the lower end; 0 is refused below
+    except ConfigValueError:
+        raise ConfigValueError("workers.n_jobs", allowed, n_jobs) from None
+    if value == 0:
+        raise ConfigValueError("workers.n_jobs", allowed, n_jobs)
+    return value
+
+
+def check_outer_jobs(outer_jobs: int | None) -> int | None:
+    """Return ``outer_jobs`` (None or an int), or raise ConfigValueError (``outer_jobs``) unless None or >= 1."""
+    return None if outer_jobs is None else require_positive_integer("outer_jobs", outer_jobs)
 
 
 def available_cores() -> int:
@@ -77,19 +87,27 @@ def effective_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None = None)
     n_batches : int
         Batches in the run; more workers than batches would idle.
     outer_jobs : int, optional
-        Jobs running concurrently around this run (e.g. Hydra joblib launcher's ``n_jobs``). When given, the result
-        satisfies ``outer_jobs * result <= cores`` (at least 1). When omitted, detected: inside a joblib or Dask
-        worker the result is 1, otherwise no cap.
+        Jobs running concurrently around this run (e.g. Hydra joblib launcher's ``n_jobs``), >= 1. When given, the
+        result satisfies ``outer_jobs * result <= cores`` (at least 1). When omitted, detected: inside a joblib or
+        Dask worker the result is 1, otherwise no cap.
 
     Returns
     -------
     int
         Number of inner jobs, >= 1.
+
+    Raises
+    ------
+    caligo_sweep.errors.ConfigValueError
+        Naming ``workers.n_jobs`` or ``outer_jobs``.
     """
-    requested = available_cores() if check_n_jobs(n_jobs) == -1 else n_jobs
+    return resolve_n_jobs(check_n_jobs(n_jobs), n_batches, check_outer_jobs(outer_jobs))
+
+
+def resolve_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None) -> int:
+    """:func:`effective_n_jobs` for settings already validated (by ``check_run_settings``): no checks repeated."""
+    requested = available_cores() if n_jobs == -1 else int(n_jobs)
     if outer_jobs is not None:
-        if isinstance(outer_jobs, bool) or not isinstance(outer_jobs, (int, np.integer)) or outer_jobs < 1:
-            raise ConfigValueError("outer_jobs", "an integer >= 1", outer_jobs)
         requested = min(requested, max(1, available_cores() // int(outer_jobs)))
     elif inside_outer_workers():
         requested = 1
@@ -108,8 +126,8 @@ def backend_session(backend: str, n_jobs: int) -> Iterator[str | None]:
     ``dask`` reuses the current ``distributed`` client, or starts a local cluster of ``n_jobs`` single-threaded
     worker processes and closes it afterwards. ``ray`` registers Ray's joblib backend and, if Ray is not running,
     starts it with ``n_jobs`` CPUs and shuts it down afterwards. ``loky`` and ``threading`` need nothing.
+    ``backend`` must already have passed :func:`check_backend` (``check_run_settings`` does it once per run).
     """
-    check_backend(backend)
     if backend == "dask":
         from distributed import Client, get_client
 

@@ -7,10 +7,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from caligo_sweep.engine import PairBits, sample_bits
+from caligo_sweep.engine import PACKED_FIELDS, PairBits, sample_bits
 from caligo_sweep.engine.bits import conditional_probabilities
-
-_FIELDS = ("alice_bases", "bob_bases", "alice_bits", "bob_bits")
 
 
 def _counts_by_hand(unpacked: dict[str, np.ndarray]) -> np.ndarray:
@@ -27,27 +25,27 @@ def _counts_by_hand(unpacked: dict[str, np.ndarray]) -> np.ndarray:
 def test_counts_reduce_the_unpacked_pairs(damped_model, n_pairs):
     bits = sample_bits(damped_model, n_pairs, np.random.default_rng(n_pairs))
     unpacked = bits.unpack()
-    assert all(unpacked[f].size == n_pairs for f in _FIELDS)
-    assert all(getattr(bits, f).size == 8 * (-(-n_pairs // 64)) for f in _FIELDS)  # whole words
+    assert all(unpacked[f].size == n_pairs for f in PACKED_FIELDS)
+    assert all(getattr(bits, f).size == 8 * (-(-n_pairs // 64)) for f in PACKED_FIELDS)  # whole words
     assert np.array_equal(bits.counts().outcome_counts, _counts_by_hand(unpacked))
     assert bits.counts().attempts == bits.attempts >= n_pairs
 
 
 def test_padding_bits_are_zero(werner_model):
     bits = sample_bits(werner_model, 70, np.random.default_rng(0))
-    for name in _FIELDS:
+    for name in PACKED_FIELDS:
         all_bits = np.unpackbits(getattr(bits, name), bitorder="little")
         assert not all_bits[70:].any()
 
 
 def test_constructor_packs_from_np_packbits():
     rng = np.random.default_rng(4)
-    raw = {name: rng.integers(0, 2, size=100, dtype=np.uint8) for name in _FIELDS}
+    raw = {name: rng.integers(0, 2, size=100, dtype=np.uint8) for name in PACKED_FIELDS}
     bits = PairBits(**{k: np.packbits(v, bitorder="little") for k, v in raw.items()}, n_pairs=100, attempts=150)
-    assert all(np.array_equal(bits.unpack()[k], raw[k]) for k in _FIELDS)
+    assert all(np.array_equal(bits.unpack()[k], raw[k]) for k in PACKED_FIELDS)
     assert np.array_equal(bits.counts().outcome_counts, _counts_by_hand(raw))
     with pytest.raises(ValueError, match="packed bits"):
-        PairBits(**{k: np.zeros(3, np.uint8) for k in _FIELDS}, n_pairs=100, attempts=100)
+        PairBits(**{k: np.zeros(3, np.uint8) for k in PACKED_FIELDS}, n_pairs=100, attempts=100)
 
 
 def test_concatenate_keeps_pair_order(werner_model):
@@ -55,7 +53,7 @@ def test_concatenate_keeps_pair_order(werner_model):
     parts = [sample_bits(werner_model, n, rng) for n in (10, 64, 77)]
     joined = PairBits.concatenate(parts)
     assert joined.n_pairs == 151 and joined.attempts == sum(p.attempts for p in parts)
-    for name in _FIELDS:
+    for name in PACKED_FIELDS:
         assert np.array_equal(joined.unpack()[name], np.concatenate([p.unpack()[name] for p in parts]))
 
 
@@ -82,7 +80,7 @@ def test_conditionals_multiply_back_to_the_table_exactly(damped_model):
 def test_same_seed_same_bits(damped_model):
     first = sample_bits(damped_model, 5000, np.random.default_rng(12))
     second = sample_bits(damped_model, 5000, np.random.default_rng(12))
-    assert all(np.array_equal(getattr(first, f), getattr(second, f)) for f in _FIELDS)
+    assert all(np.array_equal(getattr(first, f), getattr(second, f)) for f in PACKED_FIELDS)
     assert first.attempts == second.attempts
 
 

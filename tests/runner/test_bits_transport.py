@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from caligo_sweep.engine import sample_bits
+from caligo_sweep.engine import PACKED_FIELDS, sample_bits
 from caligo_sweep.runner import run as run_module
 from caligo_sweep.runner import run_pairs
 from caligo_sweep.runner import transport
@@ -19,7 +19,7 @@ def test_export_then_import_is_the_identity(model, tmp_path):
     back = transport.import_bits(handle)
     assert not list(tmp_path.iterdir())  # the file is gone once read
     assert back.n_pairs == bits.n_pairs and back.attempts == bits.attempts
-    for name in ("alice_bases", "bob_bases", "alice_bits", "bob_bits"):
+    for name in PACKED_FIELDS:
         assert np.array_equal(getattr(back, name), getattr(bits, name))
 
 
@@ -29,6 +29,13 @@ def test_streaming_holds_at_most_one_window_and_cleans_up(model, tmp_path, monke
     monkeypatch.setattr(transport, "SHARED_MEMORY_ROOT", str(root))
     monkeypatch.setattr(run_module, "BITS_IN_FLIGHT_BYTES", 1)  # smallest window: 2 batches per worker
     in_flight: list[int] = []
+    hand_overs: list[str] = []
+
+    def counting_import(handle):
+        hand_overs.append(handle.path)
+        return transport.import_bits(handle)
+
+    monkeypatch.setattr(run_module, "import_bits", counting_import)
 
     def sink(_bits) -> None:
         in_flight.append(sum(1 for _ in root.glob("caligo-sweep-*/*.bits")) if root_exists else 0)
@@ -37,7 +44,8 @@ def test_streaming_holds_at_most_one_window_and_cleans_up(model, tmp_path, monke
     reference = run_pairs(model, **_RUN, n_jobs=1, keep_bits=True)
     assert len(in_flight) == streamed.n_batches == 25
     assert max(in_flight) <= 2 * 2 - 1  # the batch being consumed has already been read back
-    assert root_exists == (max(in_flight) > 0)  # the shared path was really taken
+    assert len(hand_overs) == (25 if root_exists else 0)  # every batch came through shared memory, or none
+    assert all(path.startswith(str(root)) for path in hand_overs)
     assert not list(tmp_path.glob("**/caligo-sweep-*"))
     assert streamed.counts == reference.counts
     assert all(np.array_equal(a.bob_bits, b.bob_bits) for a, b in zip(streamed.bits, reference.bits))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
@@ -22,9 +23,19 @@ from caligo_sweep.runner.workers import available_cores
 )
 def test_explicit_outer_jobs_cap(monkeypatch, cores, n_jobs, outer_jobs, expected):
     monkeypatch.setattr(workers_module, "available_cores", lambda: cores)
-    inner = effective_n_jobs(n_jobs, n_batches=100, outer_jobs=outer_jobs)
-    assert inner == expected
-    assert outer_jobs * inner <= cores or inner == 1
+    assert effective_n_jobs(n_jobs, n_batches=100, outer_jobs=outer_jobs) == expected
+
+
+def test_outer_jobs_cap_never_oversubscribes_and_wastes_no_core(monkeypatch):
+    grid = itertools.product((1, 2, 3, 8, 12), (1, 2, 5, 16, -1), (1, 2, 3, 7, 16), (1, 4, 100))
+    for cores, n_jobs, outer_jobs, n_batches in grid:
+        monkeypatch.setattr(workers_module, "available_cores", lambda cores=cores: cores)
+        inner = effective_n_jobs(n_jobs, n_batches=n_batches, outer_jobs=outer_jobs)
+        upper = min(cores if n_jobs == -1 else n_jobs, n_batches)  # never more than asked for or than batches
+        case = (cores, n_jobs, outer_jobs, n_batches)
+        assert 1 <= inner <= upper, case
+        assert outer_jobs * inner <= cores or inner == 1, case
+        assert inner == upper or outer_jobs * (inner + 1) > cores, case  # one more job would oversubscribe
 
 
 def test_no_cap_outside_workers_and_never_more_jobs_than_batches():
