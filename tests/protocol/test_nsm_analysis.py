@@ -157,7 +157,7 @@ def test_invalid_nsm_parameters_name_the_config_key(field, value, key):
 
 
 def test_invalid_source_statistics_are_rejected():
-    with pytest.raises(ValueError, match="n_pairs"):
+    with pytest.raises(ValueError, match="n_rounds"):
         SourceStatistics(0.0, 1.0, 0.0, 0.0, 0.01)
     with pytest.raises(ValueError, match="qber"):
         SourceStatistics(10.0, 1.0, 0.0, 0.0, 1.2)

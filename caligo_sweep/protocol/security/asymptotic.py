@@ -75,6 +75,11 @@ class IndividualAttackConditions:
     qber_below_limit: bool
     qber_below_storage_noise: bool
 
+    @property
+    def secure(self) -> bool:
+        """Corollary 7 in full: ``qber < min(STW_QBER_LIMIT, q_storage)``."""
+        return self.qber_below_limit and self.qber_below_storage_noise
+
 
 def individual_attack_conditions(qber: float, r: float) -> IndividualAttackConditions:
     """Evaluate the Schaffner-Terhal-Wehner 2009 individual-attack conditions.

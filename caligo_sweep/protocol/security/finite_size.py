@@ -13,6 +13,8 @@ References
    model", Phys. Rev. A 81, 052336 (2010), arXiv:0911.2302; Eqs. (1)-(2).
 .. [3] W. Hoeffding, "Probability inequalities for sums of bounded random variables", J. Am. Stat. Assoc. 58,
    13 (1963).
+.. [4] H. S. Ng, S. K. Joshi, C. Ming, C. Kurtsiefer, S. Wehner, "Experimental implementation of bit commitment in
+   the noisy-storage model", Nat. Commun. 3, 1326 (2012), supplementary information.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from scipy.optimize import minimize_scalar
 _S_MIN = 1e-12
 #: Points of the logarithmic grid that brackets the C_BB84 optimum before the Brent refinement.
 _S_GRID_POINTS = 241
+#: Finite-size terms of C_BB84 (config key ``nsm.c_bb84_term``): Erven et al. 2014 ``log2(1/(2 eps))`` and
+#: Ng et al. 2012 ``log2(2/eps^2)``.
+C_BB84_TERMS = ("erven2014", "ng2012")
 
 
 def hoeffding_width(n: ArrayLike, eps: float) -> np.ndarray | float:
@@ -99,6 +104,29 @@ def detection_window(n: float, p_noclick_honest: float, eps: float) -> tuple[flo
     return (p_click - zeta) * n, (p_click + zeta) * n
 
 
+def c_bb84_finite_size_bits(eps: float, convention: str = "erven2014") -> float:
+    """The finite-size term of C_BB84 [bits], divided by ``s m1`` inside the maximisation.
+
+    Parameters
+    ----------
+    eps : float
+        Security parameter in (0, 1/2).
+    convention : str
+        ``"erven2014"``: ``log2(1/(2 eps))`` ([1]_ Eq. 4, the default); ``"ng2012"``: ``log2(2/eps^2)`` ([4]_,
+        the bit-commitment experiment's form of the same uncertainty relation, larger by ``log2(4/eps)``).
+
+    Returns
+    -------
+    float
+        The term in bits.
+    """
+    if convention == "erven2014":
+        return security_parameter_bits(eps)
+    if convention == "ng2012":
+        return math.log2(2.0 / eps**2)
+    raise ValueError(f"C_BB84 convention must be one of {', '.join(C_BB84_TERMS)}; got {convention!r}")
+
+
 def _bb84_objective(s: float, finite_size_term: float) -> float:
     """``(1/s)[1 + s - log2(1 + 2^s)] - finite_size_term / s``, cancellation-free for small s.
 
@@ -109,10 +137,10 @@ def _bb84_objective(s: float, finite_size_term: float) -> float:
     return (bracket - finite_size_term) / s
 
 
-def _c_bb84_scalar(m1: float, eps: float) -> float:
+def _c_bb84_scalar(m1: float, eps: float, convention: str) -> float:
     if not m1 > 0.0:
         return math.nan
-    finite_size_term = security_parameter_bits(eps) / m1
+    finite_size_term = c_bb84_finite_size_bits(eps, convention) / m1
     grid = np.geomspace(_S_MIN, 1.0, _S_GRID_POINTS)
     values = np.array([_bb84_objective(float(s), finite_size_term) for s in grid])
     best = int(np.argmax(values))
@@ -129,7 +157,7 @@ def _c_bb84_scalar(m1: float, eps: float) -> float:
     return max(float(values[best]), -float(refined.fun))
 
 
-def c_bb84(m1: ArrayLike, eps: float) -> np.ndarray | float:
+def c_bb84(m1: ArrayLike, eps: float, convention: str = "erven2014") -> np.ndarray | float:
     """Finite-size BB84 min-entropy constant C_BB84 of Erven et al. 2014 Eq. (4), in bits per single-pair round.
 
     Parameters
@@ -138,11 +166,14 @@ def c_bb84(m1: ArrayLike, eps: float) -> np.ndarray | float:
         Lower bound on the number of single-pair rounds Bob kept (> 0).
     eps : float
         Security parameter in (0, 1/2).
+    convention : str
+        Finite-size term, see :func:`c_bb84_finite_size_bits` (``"erven2014"`` or ``"ng2012"``).
 
     Returns
     -------
     numpy.ndarray or float
-        ``max_{s in (0, 1]} { (1/s) [1 + s - log2(1 + 2^s)] - log2(1/(2 eps)) / (s m1) }`` [1]_. Tends to 1/2 as
+        ``max_{s in (0, 1]} { (1/s) [1 + s - log2(1 + 2^s)] - log2(1/(2 eps)) / (s m1) }`` [1]_ (or with
+        ``log2(2/eps^2)`` under ``"ng2012"``). Tends to 1/2 as
         ``m1 -> infinity`` (optimum s -> 0) and can be negative for very small ``m1``; ``nan`` for ``m1 <= 0``.
 
     Notes
@@ -153,5 +184,7 @@ def c_bb84(m1: ArrayLike, eps: float) -> np.ndarray | float:
     if not 0.0 < eps < 0.5:
         raise ValueError(f"eps must lie in (0, 1/2); got {eps!r}")
     m1 = np.asarray(m1, dtype=np.float64)
-    result = np.array([_c_bb84_scalar(float(x), eps) for x in m1.ravel()], dtype=np.float64).reshape(m1.shape)
+    c_bb84_finite_size_bits(eps, convention)  # rejects an unknown convention even for an empty m1
+    values = [_c_bb84_scalar(float(x), eps, convention) for x in m1.ravel()]
+    result = np.array(values, dtype=np.float64).reshape(m1.shape)
     return float(result) if result.ndim == 0 else result

@@ -28,7 +28,7 @@ from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 from scipy.special import xlogy
 
-from caligo_sweep.physics.checks import require_integer
+from caligo_sweep.physics.checks import require_integer, require_non_negative, require_positive
 
 #: Absolute tolerance on t = 1/alpha of the bounded optimiser; the objective is concave and flat at its maximum,
 #: so the error of gamma is of the order of the square of this.
@@ -64,6 +64,32 @@ def storage_capacity(r: ArrayLike, d: int = 2) -> np.ndarray | float:
     capacity = math.log2(d) + (xlogy(lambda_1, lambda_1) + (d - 1) * xlogy(lambda_2, lambda_2)) / math.log(2.0)
     capacity = np.where(inside, np.clip(capacity, 0.0, math.log2(d)), np.nan)
     return float(capacity) if capacity.ndim == 0 else capacity
+
+
+def retention_after_wait(delta_t_ns: float, memory_time_ns: float) -> float:
+    """Retention ``r = exp(-Delta t / T)`` of a memory that depolarises at rate ``1/T`` during the wait.
+
+    Parameters
+    ----------
+    delta_t_ns : float
+        Wait time Delta t [ns], >= 0 (config key ``nsm.delta_t_ns``).
+    memory_time_ns : float
+        Memory time T [ns] of the adversary's storage, > 0 (config key ``nsm.memory_time_ns``): a stored qubit
+        survives the wait undepolarised with probability ``exp(-Delta t / T)``.
+
+    Returns
+    -------
+    float
+        ``r`` in (0, 1]; ``Delta t = 0`` gives ``r = 1``, a perfect memory: without a wait the storage is noiseless
+        and Schaffner et al.'s condition ``Q < (1 - r)/2 = 0`` cannot hold.
+
+    Notes
+    -----
+    Continuous depolarisation at a constant rate composes as ``N_{r1} N_{r2} = N_{r1 r2}``, so the retention after a
+    wait is exponential in it. A fixed ``nsm.r`` is instead the retention *after* Delta t, whatever Delta t is.
+    """
+    wait = require_non_negative("nsm.delta_t_ns", delta_t_ns)
+    return math.exp(-wait / require_positive("nsm.memory_time_ns", memory_time_ns))
 
 
 def _exponent_objective(t: float, rate: float, r: float, d: int) -> float:
