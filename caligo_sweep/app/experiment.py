@@ -1,4 +1,4 @@
-"""One run from validated settings to its result row: sample, sift, estimate, wait, decide.
+"""One run from validated settings to its result row: calibrate, sample, sift, wait, decide.
 
 Free of Hydra, so a notebook can call :func:`run_experiment` with a :class:`~caligo_sweep.config.build.RunSpec`
 built by :func:`~caligo_sweep.config.build.prepare_run` from any composed config.
@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from caligo_sweep.config.build import RunSpec
 from caligo_sweep.engine.counts import PairCounts
-from caligo_sweep.protocol.estimation import qber_upper_bound
+from caligo_sweep.protocol.calibration import Calibration, calibrate_link, calibrate_rate, model_calibration
 from caligo_sweep.protocol.security.analysis import NSMSecurityResult, analyse_nsm_security
 from caligo_sweep.protocol.security.qber_consistency import QberConsistency, qber_consistent
 from caligo_sweep.protocol.security.sources import epr_link_statistics, pdc_statistics
@@ -85,12 +85,13 @@ def run_experiment(
     Raises
     ------
     caligo_sweep.errors.TimingViolation
-        If bases would be revealed before Delta t in strict timing mode (cannot happen in an honest run).
+        If bases would be revealed before Delta t (cannot happen in an honest run: the barrier always waits).
     """
     config = spec.config
     if config.engine.save_bits and pairs_dir is None:
         raise ValueError("engine.save_bits needs a pairs_dir to stream the pairs into")
     started = time.perf_counter()
+    calibration = run_calibration(spec)
     if spec.model is not None:
         bits_sink = PairBitsWriter(pairs_dir) if config.engine.save_bits else None
         output = run_pairs(
@@ -101,7 +102,6 @@ def run_experiment(
             **_execution_settings(spec),
         )
         sifted = sift_counts(output.counts.outcome_counts)
-        qber_upper = qber_upper_bound(sifted.n_errors, sifted.n_sifted, config.protocol.qber_eps)
         consistency = qber_consistent(sifted.n_errors, sifted.n_sifted, spec.model.qber_expected)
         if not consistency.consistent:
             log.warning(
@@ -109,18 +109,23 @@ def run_experiment(
                 consistency.qber_measured, consistency.acceptance_low, consistency.acceptance_high,
                 consistency.qber_expected,
             )
-        source = epr_link_statistics(config.num_pairs, qber_upper)
+        source = epr_link_statistics(
+            output.counts.attempts * spec.model.modes_per_attempt,
+            calibration.qber_upper,
+            detection_probability=spec.model.detection_probability_per_round,
+        )
+        reported_detections: Optional[int] = output.counts.n_pairs
         quantum_phase_ns = output.sim_time_ns
     else:
-        output = sifted = consistency = None
-        source = pdc_statistics(spec.pdc_source, config.num_pairs)
-        qber_upper = source.qber
+        output = sifted = consistency = reported_detections = None
+        source = pdc_statistics(spec.pdc_source, config.num_pairs, qber=calibration.qber_upper)
         quantum_phase_ns = 0.0
     timing = _wait_and_reveal(spec, quantum_phase_ns)
-    security = analyse_nsm_security(source, spec.nsm)
-    secure_strict = security.qber_below_storage_noise  # qber_upper < (1 - r)/2, strictly
-    secure = secure_strict and security.kww_capacity_ok and security.secure and timing.timing_compliant
-    status, reason = ("ok", None) if secure else ("insecure", _insecurity_reason(secure_strict, security, timing))
+    security = analyse_nsm_security(source, spec.nsm, reported_detections=reported_detections)
+    secure = (
+        security.individual_secure and security.kww_capacity_ok and security.secure and timing.timing_compliant
+    )
+    status, reason = ("ok", None) if secure else ("insecure", _insecurity_reason(security, timing))
     if not secure and config.protocol.strict:
         status = "aborted"
         log.error("protocol.strict: aborting an insecure point: %s", reason)
@@ -142,8 +147,9 @@ def run_experiment(
         n_jobs_effective=output.n_jobs_effective if output is not None else None,
         batch_size=config.workers.batch_size,
         **_expectations(spec),
-        **_measurements(output, sifted, qber_upper, consistency),
-        **_security_columns(security, secure_strict, secure),
+        **_measurements(output, sifted, consistency),
+        **_calibration_columns(calibration),
+        **_security_columns(security, secure),
         sim_time_ns=timing.sim_time_ns,
         wait_ns=timing.wait_ns,
         timing_compliant=timing.timing_compliant,
@@ -153,9 +159,20 @@ def run_experiment(
     )
 
 
+def run_calibration(spec: RunSpec) -> Calibration:
+    """The calibration stage of a run: the error rate the security chain uses (``protocol.calibration``)."""
+    protocol = spec.config.protocol
+    qber_expected = spec.model.qber_expected if spec.model is not None else spec.pdc_source.qber_expected
+    if protocol.calibration == "model":
+        return model_calibration(qber_expected)
+    if spec.model is not None:
+        return calibrate_link(spec.model, protocol.calibration_pairs, spec.config.seed, protocol.qber_eps)
+    return calibrate_rate(qber_expected, protocol.calibration_pairs, spec.config.seed, protocol.qber_eps)
+
+
 def _wait_and_reveal(spec: RunSpec, quantum_phase_ns: float) -> TimingReport:
     """Honest timing: the quantum phase ends, both parties wait Delta t in simulated time, then bases are revealed."""
-    barrier = TimingBarrier(spec.delta_t_ns, strict=spec.config.protocol.strict_timing)
+    barrier = TimingBarrier(spec.delta_t_ns, strict=True)
     barrier.mark_quantum_phase_end(quantum_phase_ns)
     barrier.wait_delta_t()
     barrier.reveal_bases()
@@ -181,11 +198,11 @@ def _expectations(spec: RunSpec) -> dict[str, Any]:
 def _measurements(
     output: Optional[RunOutput],
     sifted: Optional[SiftedStatistics],
-    qber_upper: float,
     consistency: Optional[QberConsistency],
 ) -> dict[str, Any]:
+    """The OT rounds' own counts: the QBER here is a simulation diagnostic, not what decides security."""
     if output is None or sifted is None or consistency is None:
-        return {"qber_upper": qber_upper}
+        return {}
     counts: PairCounts = output.counts
     return {
         "n_pairs": counts.n_pairs,
@@ -197,21 +214,33 @@ def _measurements(
         "qber_z": sifted.qber_z,
         "qber_x": sifted.qber_x,
         "qber": sifted.qber,
-        "qber_upper": qber_upper,
         "qber_consistent": consistency.consistent,
         "qber_tolerance": consistency.tolerance,
     }
 
 
-def _security_columns(security: NSMSecurityResult, secure_strict: bool, secure: bool) -> dict[str, Any]:
+def _calibration_columns(calibration: Calibration) -> dict[str, Any]:
+    if calibration.mode == "model":
+        return {"qber_upper": calibration.qber_upper}
     return {
+        "calibration_n_sifted": calibration.n_sifted,
+        "calibration_n_errors": calibration.n_errors,
+        "calibration_qber": calibration.qber,
+        "qber_upper": calibration.qber_upper,
+    }
+
+
+def _security_columns(security: NSMSecurityResult, secure: bool) -> dict[str, Any]:
+    return {
+        "n_rounds": security.n_rounds,
+        "loss_test_passed": security.loss_test_passed,
         "q_storage": security.q_storage,
-        "secure_strict": secure_strict,
+        "secure_individual_asymptotic": security.individual_secure,
+        "individual_asymptotic_qber_below_11pct": security.qber_below_stw_limit,
+        "individual_asymptotic_qber_below_storage_noise": security.qber_below_storage_noise,
         "storage_capacity": security.storage_capacity,
         "capacity_rate": security.capacity_rate,
-        "secure_capacity": security.kww_capacity_ok,
-        "schaffner_qber_below_11pct": security.qber_below_stw_limit,
-        "schaffner_strictly_below_storage": security.qber_below_storage_noise,
+        "secure_general_asymptotic": security.kww_capacity_ok,
         "m": security.m,
         "m1": security.m1,
         "c_bb84": security.c_bb84,
@@ -221,26 +250,31 @@ def _security_columns(security: NSMSecurityResult, secure_strict: bool, secure: 
         "gamma": security.gamma,
         "ec_leak_bits": security.ec_leak_bits,
         "ot_length_margin_bits": security.ot_length_margin_bits,
-        "secure_single_pair_rounds": security.single_pairs_ok,
-        "secure_storage_bound": security.storage_bound_ok,
-        "secure_finite_size": security.secure,
+        "general_finite_size_single_pair_rounds_ok": security.single_pairs_ok,
+        "general_finite_size_storage_bound_ok": security.storage_bound_ok,
+        "secure_general_finite_size": security.secure,
         "ot_length_bits": security.ot_length_bits if secure else 0,
         "secure": secure,
     }
 
 
-def _insecurity_reason(secure_strict: bool, security: NSMSecurityResult, timing: TimingReport) -> str:
+def _insecurity_reason(security: NSMSecurityResult, timing: TimingReport) -> str:
     reasons = []
-    if not secure_strict:
-        reasons.append(f"Q_channel upper bound not strictly below (1-r)/2 = {security.q_storage:.4g}")
+    if not security.qber_below_stw_limit:
+        reasons.append(f"individual-storage attacks: Q_channel upper bound {security.qber:.4g} not below 11 %")
+    if not security.qber_below_storage_noise:
+        reasons.append(f"individual-storage attacks: Q_channel upper bound not strictly below (1-r)/2 = "
+                       f"{security.q_storage:.4g}")
     if not security.kww_capacity_ok:
-        reasons.append(f"C_N * nu = {security.capacity_rate:.4g} is not below 1/2")
+        reasons.append(f"general attacks: C_N * nu = {security.capacity_rate:.4g} is not below 1/2")
+    if security.loss_test_passed is False:
+        reasons.append("loss test: Bob's reported detections lie outside the window")
     if not security.single_pairs_ok:
-        reasons.append("no single-pair rounds survive the finite-size bound (m1 <= 0)")
+        reasons.append("finite size: no single-pair rounds survive the bound (m1 <= 0)")
     elif not security.storage_bound_ok:
-        reasons.append("storage bound C_N * S < H fails")
-    elif not security.length_positive:
-        reasons.append(f"finite-size OT length is not positive (margin {security.ot_length_margin_bits:.4g} bits)")
+        reasons.append("finite size: storage bound C_N * S < H fails")
+    elif not security.length_positive and security.loss_test_passed is not False:
+        reasons.append(f"finite size: OT length is not positive (margin {security.ot_length_margin_bits:.4g} bits)")
     if not timing.timing_compliant:
         reasons.append("Delta t was not respected")
     return "insecure: " + "; ".join(reasons)

@@ -17,12 +17,19 @@ from caligo_sweep.config.schema import (
     DepolariseLinkSchema,
     DeviceSchema,
     HeraldedLinkSchema,
+    NsmSchema,
     PerfectLinkSchema,
+    ProtocolSchema,
     RunSchema,
     SourceSchema,
 )
 from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.physics.checks import require_bool, require_in_interval, require_non_negative
+from caligo_sweep.physics.checks import (
+    require_bool,
+    require_in_interval,
+    require_non_negative,
+    require_positive_integer,
+)
 from caligo_sweep.physics.device import DeviceNoise
 from caligo_sweep.physics.eta import ETA_SEMANTICS, apply_eta, select_link_model
 from caligo_sweep.physics.heralded import HeraldedDoubleClickLink
@@ -30,10 +37,14 @@ from caligo_sweep.physics.links import DepolariseLink, LinkModel, PerfectLink
 from caligo_sweep.physics.model import PhysicalModel
 from caligo_sweep.physics.outcomes import build_physical_model
 from caligo_sweep.physics.pdc_source import PDCSource
+from caligo_sweep.protocol.calibration import CALIBRATION_MODES
 from caligo_sweep.protocol.security.analysis import NSMParameters
+from caligo_sweep.protocol.security.storage_channel import retention_after_wait
 
 #: Values of ``source.kind``.
 SOURCE_KINDS = ("link", "pdc")
+#: Values of ``engine.name``: the embedded numpy engine is the only one.
+ENGINE_NAMES = ("numpy",)
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class RunSpec:
     model : PhysicalModel or None
         Per-run physics the engine samples; None for the analytic PDC source.
     nsm : NSMParameters
-        Adversary storage and security parameters.
+        Adversary storage and security parameters (``r`` resolved from ``nsm.memory_time_ns`` when that is set).
     delta_t_ns : float
         Wait time Delta t [ns].
     pdc_source : PDCSource or None
@@ -73,17 +84,13 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
         Naming the key, the allowed range and the value of the first invalid entry.
     """
     config: RunSchema = OmegaConf.to_object(cfg)
-    nsm = NSMParameters(
-        r=config.nsm.r,
-        nu=config.nsm.nu,
-        eps=config.nsm.eps,
-        ec_efficiency=config.nsm.ec_efficiency,
-        memory_dim=config.nsm.memory_dim,
-    )
     delta_t_ns = require_non_negative("nsm.delta_t_ns", config.nsm.delta_t_ns)
+    nsm = build_nsm(config.nsm, delta_t_ns)
     require_bool("protocol.strict", config.protocol.strict)
-    require_bool("protocol.strict_timing", config.protocol.strict_timing)
     require_in_interval("protocol.qber_eps", config.protocol.qber_eps, 0.0, 1.0, low_open=True, high_open=True)
+    check_calibration(config.protocol)
+    if config.engine.name not in ENGINE_NAMES:
+        raise ConfigValueError("engine.name", f"one of {', '.join(ENGINE_NAMES)}", config.engine.name)
     if config.eta.semantics not in ETA_SEMANTICS:
         raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", config.eta.semantics)
     pdc_source = build_pdc_source(config.source)
@@ -95,17 +102,44 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
     return RunSpec(config, link.model_name, model, nsm, delta_t_ns, None)
 
 
+def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
+    """Adversary memory and security parameters from the ``nsm`` group.
+
+    Exactly one of ``nsm.r`` (retention after the wait) and ``nsm.memory_time_ns`` (``r = exp(-delta_t_ns / T)``)
+    must be set, and exactly one of ``nsm.nu`` and ``nsm.storage_qubits`` (checked by :class:`NSMParameters`).
+    """
+    _require_one_of("nsm.r", nsm.r, "nsm.memory_time_ns", nsm.memory_time_ns, allow_neither=False)
+    r = nsm.r if nsm.memory_time_ns is None else retention_after_wait(delta_t_ns, nsm.memory_time_ns)
+    return NSMParameters(
+        r=r,
+        nu=nsm.nu,
+        eps=nsm.eps,
+        ec_efficiency=nsm.ec_efficiency,
+        memory_dim=nsm.memory_dim,
+        storage_qubits=nsm.storage_qubits,
+        c_bb84_term=nsm.c_bb84_term,
+    )
+
+
+def check_calibration(protocol: ProtocolSchema) -> None:
+    """``protocol.calibration`` is a known mode; ``protocol.calibration_pairs`` is >= 1 when calibrated, else null."""
+    if protocol.calibration not in CALIBRATION_MODES:
+        raise ConfigValueError("protocol.calibration", f"one of {', '.join(CALIBRATION_MODES)}", protocol.calibration)
+    if protocol.calibration == "model":
+        if protocol.calibration_pairs is not None:
+            raise ConfigValueError(
+                "protocol.calibration_pairs", "null when protocol.calibration=model", protocol.calibration_pairs
+            )
+        return
+    require_positive_integer("protocol.calibration_pairs", protocol.calibration_pairs)
+
+
 def build_device(device: DeviceSchema) -> DeviceNoise:
     """Honest device noise from the ``device`` group (netbuilder GenericQDeviceConfig keys)."""
     return DeviceNoise(
         T1_ns=device.T1,
         T2_ns=device.T2,
-        init_time_ns=device.init_time,
-        single_qubit_gate_time_ns=device.single_qubit_gate_time,
-        two_qubit_gate_time_ns=device.two_qubit_gate_time,
-        measure_time_ns=device.measure_time,
         single_qubit_gate_depolar_prob=device.single_qubit_gate_depolar_prob,
-        two_qubit_gate_depolar_prob=device.two_qubit_gate_depolar_prob,
     )
 
 

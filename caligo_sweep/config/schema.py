@@ -81,16 +81,15 @@ class EtaSchema:
 
 @dataclass
 class DeviceSchema:
-    """``device``: honest quantum-memory noise (netbuilder GenericQDeviceConfig, times in ns)."""
+    """``device``: honest quantum-memory noise (the netbuilder GenericQDeviceConfig keys that act, times in ns).
+
+    Instruction durations and two-qubit gate noise are not keys: nothing in this protocol depends on them (see
+    :mod:`caligo_sweep.physics.device`).
+    """
 
     T1: float = 0.0  #: ns, energy relaxation time; 0 disables
     T2: float = 0.0  #: ns, dephasing time; 0 disables; T2 <= T1 when both are on
-    init_time: float = 0.0
-    single_qubit_gate_time: float = 0.0
-    two_qubit_gate_time: float = 0.0
-    measure_time: float = 0.0
     single_qubit_gate_depolar_prob: float = 0.0
-    two_qubit_gate_depolar_prob: float = 0.0
     detector_error: float = 0.0  #: e_det, mapped onto single-qubit gate noise (seed 002, section 8.4.3 C)
 
 
@@ -98,12 +97,15 @@ class DeviceSchema:
 class NsmSchema:
     """``nsm``: the adversary's noisy storage and the security parameters."""
 
-    r: float = 0.75  #: probability that the depolarising storage keeps a qubit, in [0, 1]
-    nu: float = 0.002  #: storage rate: storable qubits per transmitted pair, in [0, 1]
+    r: Optional[float] = 0.75  #: retention of the storage after Delta t, in [0, 1]; or null with memory_time_ns
+    memory_time_ns: Optional[float] = None  #: ns, memory time T > 0: r = exp(-delta_t_ns / T); null with r
+    nu: Optional[float] = 0.002  #: storable qubits per round sent (before loss), in [0, 1]; or null with storage_qubits
+    storage_qubits: Optional[float] = None  #: absolute storage S >= 0 qubits (Ng et al. 2012); null with nu
     delta_t_ns: float = 1.0e9  #: wait time Delta t between measurement and basis revelation, ns
     eps: float = 2.5e-7  #: security parameter epsilon (Erven 2014 Table I)
     ec_efficiency: float = 1.2  #: error-correction efficiency f (syndrome = f h(p) bits per bit), >= 1
     memory_dim: int = 2  #: dimension d of one storage cell
+    c_bb84_term: str = "erven2014"  #: finite-size term of C_BB84: erven2014 log(1/(2 eps)) | ng2012 log(2/eps^2)
 
 
 @dataclass
@@ -120,7 +122,7 @@ class WorkersSchema:
 class EngineSchema:
     """``engine``: which sampler produces the pairs."""
 
-    name: str = "numpy"
+    name: str = "numpy"  #: the only engine; any other name is refused
     sampling: str = "counts"  #: counts (sufficient statistics) | bits (materialised strings)
     save_bits: bool = False  #: bits path: stream every batch's pairs to <run folder>/pairs/ as it arrives
 
@@ -142,7 +144,8 @@ class ProtocolSchema:
 
     strict: bool = False  #: abort (status=aborted, non-zero exit) on an insecure point instead of recording it
     qber_eps: float = 1.0e-6  #: failure probability of the QBER upper confidence bound
-    strict_timing: bool = True  #: revealing bases before Delta t has elapsed raises TimingViolation
+    calibration: str = "calibrated"  #: calibrated (measure calibration_pairs) | model (exact model QBER)
+    calibration_pairs: Optional[int] = 1_000_000  #: pairs of the calibration stage, >= 1; null with model
 
 
 @dataclass
@@ -157,5 +160,5 @@ class RunSchema:
     engine: EngineSchema = field(default_factory=EngineSchema)
     source: SourceSchema = field(default_factory=SourceSchema)
     protocol: ProtocolSchema = field(default_factory=ProtocolSchema)
-    num_pairs: int = 1_000_000  #: EPR pairs to generate (rounds of the protocol)
+    num_pairs: int = 1_000_000  #: EPR pairs to deliver (link) or pairs created before loss (pdc)
     seed: int = 20140402  #: root seed; batch i uses SeedSequence(seed).spawn(n_batches)[i]

@@ -1,14 +1,18 @@
 """Honest-party quantum device noise (SquidASM's generic device) and the detector-error mapping onto it.
 
-:class:`DeviceNoise` carries the fields of netsquid-netbuilder's ``GenericQDeviceConfig`` with their units and
-defaults (squid_stack.md section 1.4). How the stack runner uses them:
+:class:`DeviceNoise` carries the fields of netsquid-netbuilder's ``GenericQDeviceConfig`` that can change a
+result of this protocol, with their units and defaults (squid_stack.md section 1.4). How the stack runner uses them:
 
 * every single-qubit gate (ROT_X/Y/Z, X, Y, Z, H, ...) is followed by depolarising noise
-  ``rho -> (1 - p) rho + p I/2`` on its qubit with ``p = single_qubit_gate_depolar_prob``; two-qubit gates
-  depolarise each of their qubits independently with ``two_qubit_gate_depolar_prob`` (no two-qubit gate occurs in
-  EPR generation and measurement);
-* memory noise ``T1T2NoiseModel(T1, T2)`` acts on idle qubits for the time since their last access;
-* initialisation and measurement are noiseless (ideal projective Z measurement); they only take time.
+  ``rho -> (1 - p) rho + p I/2`` on its qubit with ``p = single_qubit_gate_depolar_prob``;
+* memory noise ``T1T2NoiseModel(T1, T2)`` acts on idle qubits for the time since their last access.
+
+Not carried, because nothing in the protocol depends on them: ``two_qubit_gate_depolar_prob`` and
+``two_qubit_gate_time`` (no two-qubit gate occurs in EPR generation and measurement), and ``init_time``,
+``single_qubit_gate_time`` and ``measure_time``. Each node holds one qubit per pair and measures it before the
+next request; a qubit is not decohered during an instruction it takes part in (squid_stack.md section 4.2), so
+instruction durations never expose a waiting qubit to T1/T2 and would only delay the end of the quantum phase,
+which no security quantity depends on (Delta t is counted from that end). The config refuses these keys.
 
 Detector error
 --------------
@@ -85,34 +89,20 @@ class DeviceNoise:
         Energy relaxation time [ns], >= 0; 0 disables amplitude damping.
     T2_ns : float
         Dephasing time [ns], >= 0; 0 disables dephasing. If both are positive, ``T2_ns <= T1_ns`` (NetSquid).
-    init_time_ns, single_qubit_gate_time_ns, two_qubit_gate_time_ns, measure_time_ns : float
-        Instruction durations [ns], >= 0.
-    single_qubit_gate_depolar_prob, two_qubit_gate_depolar_prob : float
-        Depolarising probability in [0, 1] applied to each qubit after a gate of that kind.
+    single_qubit_gate_depolar_prob : float
+        Depolarising probability in [0, 1] applied to the qubit after a single-qubit gate.
     """
 
     T1_ns: float = 10_000_000_000.0
     T2_ns: float = 1_000_000_000.0
-    init_time_ns: float = 10_000.0
-    single_qubit_gate_time_ns: float = 1_000.0
-    two_qubit_gate_time_ns: float = 100_000.0
-    measure_time_ns: float = 10_000.0
     single_qubit_gate_depolar_prob: float = 0.0
-    two_qubit_gate_depolar_prob: float = 0.01
 
     def __post_init__(self) -> None:
-        for name in (
-            "T1_ns",
-            "T2_ns",
-            "init_time_ns",
-            "single_qubit_gate_time_ns",
-            "two_qubit_gate_time_ns",
-            "measure_time_ns",
-        ):
+        for name in ("T1_ns", "T2_ns"):
             key = f"device.{name.removesuffix('_ns')}"
             object.__setattr__(self, name, require_non_negative(key, getattr(self, name)))
-        for name in ("single_qubit_gate_depolar_prob", "two_qubit_gate_depolar_prob"):
-            object.__setattr__(self, name, require_probability(f"device.{name}", getattr(self, name)))
+        gate_noise = require_probability("device.single_qubit_gate_depolar_prob", self.single_qubit_gate_depolar_prob)
+        object.__setattr__(self, "single_qubit_gate_depolar_prob", gate_noise)
         if self.T1_ns > 0.0 and self.T2_ns > self.T1_ns:
             raise ConfigValueError(
                 "device.T2", f"a number in [0, device.T1 = {self.T1_ns:g}] (0 disables dephasing)", self.T2_ns
@@ -120,17 +110,8 @@ class DeviceNoise:
 
     @classmethod
     def perfect(cls) -> DeviceNoise:
-        """A noiseless device with zero-duration instructions (``GenericQDeviceConfig.perfect_config()``)."""
-        return cls(
-            T1_ns=0.0,
-            T2_ns=0.0,
-            init_time_ns=0.0,
-            single_qubit_gate_time_ns=0.0,
-            two_qubit_gate_time_ns=0.0,
-            measure_time_ns=0.0,
-            single_qubit_gate_depolar_prob=0.0,
-            two_qubit_gate_depolar_prob=0.0,
-        )
+        """A noiseless device (``GenericQDeviceConfig.perfect_config()``)."""
+        return cls(T1_ns=0.0, T2_ns=0.0, single_qubit_gate_depolar_prob=0.0)
 
     def with_detector_error(self, detector_error: float) -> DeviceNoise:
         """This device with ``e_det`` mapped onto, and composed with, its single-qubit gate noise."""

@@ -207,6 +207,11 @@ class HeraldedDoubleClickLink:
         return 1.0 - (1.0 - self.events.total) ** self.num_multiplexing_modes
 
     @property
+    def modes_per_attempt(self) -> int:
+        """``num_multiplexing_modes``: each mode is one round Alice sends."""
+        return self.num_multiplexing_modes
+
+    @property
     def round_trip_time_ns(self) -> float:
         """Signal time node -> midpoint -> node, ``2 * travel_side`` [ns]."""
         return 2.0 * travel_time_ns(self.length_per_side_km, self.speed_of_light_km_s)

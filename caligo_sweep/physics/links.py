@@ -88,6 +88,10 @@ class LinkModel(Protocol):
     def detection_probability_per_side(self) -> float:
         """Probability that a photon emitted at one side is detected; ``nan`` for links without photons."""
 
+    @property
+    def modes_per_attempt(self) -> int:
+        """Modes tried per attempt (rounds Alice sends per attempt)."""
+
 
 class _DirectDelivery:
     """Timing shared by the links without photons: the label arrives with the state (netbuilder label_delay 0)."""
@@ -101,6 +105,11 @@ class _DirectDelivery:
     def detection_probability_per_side(self) -> float:
         """Not defined: no photon is detected."""
         return float("nan")
+
+    @property
+    def modes_per_attempt(self) -> int:
+        """One mode per attempt."""
+        return 1
 
 
 @dataclass(frozen=True)

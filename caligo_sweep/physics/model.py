@@ -44,6 +44,9 @@ class PhysicalModel:
         noise, before any measurement gate).
     detection_probability_per_side : float
         Probability that a photon emitted at one side is detected (heralded links); ``nan`` for other links.
+    modes_per_attempt : int
+        Modes tried per attempt (``link.num_multiplexing_modes``; 1 for other links); each mode is one round Alice
+        sends in the security analysis, and one attempt delivers at most one pair.
     """
 
     link_model: str
@@ -53,6 +56,7 @@ class PhysicalModel:
     outcome_probabilities: np.ndarray = field(repr=False)
     fidelity_expected: float
     detection_probability_per_side: float = float("nan")
+    modes_per_attempt: int = 1
 
     def __post_init__(self) -> None:
         table = np.array(self.outcome_probabilities, dtype=np.float64)
@@ -64,6 +68,11 @@ class PhysicalModel:
         table /= table.sum(axis=-1, keepdims=True)
         table.setflags(write=False)
         object.__setattr__(self, "outcome_probabilities", table)
+
+    @property
+    def detection_probability_per_round(self) -> float:
+        """Probability that one round (one mode of one attempt) delivers a pair, ``p_success / modes_per_attempt``."""
+        return self.p_success / self.modes_per_attempt
 
     @property
     def qber_z_expected(self) -> float:

@@ -17,8 +17,8 @@ each pair measured before the next is requested; squid_stack.md sections 1.7, 1.
    time is ``herald_delay_ns`` for both.
 
 The outcome table is therefore, for each basis pair, the Z-basis diagonal of
-``sum_l P(l) M_bases(G_l(T1T2_both(rho_l)))``, computed once per run. Instruction durations only shift the time at
-which results exist; they do not change the outcome statistics.
+``sum_l P(l) M_bases(G_l(T1T2_both(rho_l)))``, computed once per run. Instruction durations would only shift the
+time at which results exist, not the outcome statistics; the device model therefore does not carry them.
 """
 
 from __future__ import annotations
@@ -126,4 +126,5 @@ def build_physical_model(link: LinkModel, device: DeviceNoise, *, detector_error
         outcome_probabilities=outcome_table(rho_app, noisy_device.single_qubit_gate_depolar_prob),
         fidelity_expected=fidelity_with_bell(rho_app),
         detection_probability_per_side=link.detection_probability_per_side,
+        modes_per_attempt=link.modes_per_attempt,
     )

@@ -50,7 +50,7 @@ class ResultRow:
     qber_z_expected: Optional[float] = None
     qber_x_expected: Optional[float] = None
     qber_expected: Optional[float] = None
-    # measurements
+    # measurements of the OT rounds (their QBER is a simulation diagnostic; qber_upper comes from the calibration)
     n_pairs: Optional[int] = None
     n_attempts: Optional[int] = None
     n_sifted: Optional[int] = None
@@ -60,17 +60,24 @@ class ResultRow:
     qber_z: Optional[float] = None
     qber_x: Optional[float] = None
     qber: Optional[float] = None
-    qber_upper: Optional[float] = None
     qber_consistent: Optional[bool] = None
     qber_tolerance: Optional[float] = None
-    # security
+    # calibration stage: qber_upper is the p_err of the security chain
+    calibration_n_sifted: Optional[int] = None
+    calibration_n_errors: Optional[int] = None
+    calibration_qber: Optional[float] = None
+    qber_upper: Optional[float] = None
+    # security: individual_asymptotic = Schaffner et al. 2009 (individual-storage attacks, large n);
+    # general_asymptotic = König et al. 2012; general_finite_size = the Erven et al. 2014 chain
+    n_rounds: Optional[float] = None
+    loss_test_passed: Optional[bool] = None
     q_storage: Optional[float] = None
-    secure_strict: Optional[bool] = None
+    secure_individual_asymptotic: Optional[bool] = None
+    individual_asymptotic_qber_below_11pct: Optional[bool] = None
+    individual_asymptotic_qber_below_storage_noise: Optional[bool] = None
     storage_capacity: Optional[float] = None
     capacity_rate: Optional[float] = None
-    secure_capacity: Optional[bool] = None
-    schaffner_qber_below_11pct: Optional[bool] = None
-    schaffner_strictly_below_storage: Optional[bool] = None
+    secure_general_asymptotic: Optional[bool] = None
     m: Optional[float] = None
     m1: Optional[float] = None
     c_bb84: Optional[float] = None
@@ -80,9 +87,9 @@ class ResultRow:
     gamma: Optional[float] = None
     ec_leak_bits: Optional[float] = None
     ot_length_margin_bits: Optional[float] = None
-    secure_single_pair_rounds: Optional[bool] = None
-    secure_storage_bound: Optional[bool] = None
-    secure_finite_size: Optional[bool] = None
+    general_finite_size_single_pair_rounds_ok: Optional[bool] = None
+    general_finite_size_storage_bound_ok: Optional[bool] = None
+    secure_general_finite_size: Optional[bool] = None
     ot_length_bits: Optional[int] = None
     secure: Optional[bool] = None
     # timing (simulated)
