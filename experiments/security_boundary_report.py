@@ -28,20 +28,20 @@ def newest_sweep(outputs: Path) -> Path:
 
 
 def report(table: pd.DataFrame) -> str:
-    """Text tables of ``secure_strict`` and ``ot_length_bits`` over r and the other swept parameters."""
+    """Text tables of ``secure_individual_asymptotic`` and ``ot_length_bits`` over r and the other parameters."""
     done = table[table["status"] != "failed"]
     series = varying_parameters(done) or ["link"]
-    strict = done.pivot_table(index=series, columns="nsm_r", values="secure_strict", aggfunc="first")
+    strict = done.pivot_table(index=series, columns="nsm_r", values="secure_individual_asymptotic", aggfunc="first")
     length = done.pivot_table(index=series, columns="nsm_r", values="ot_length_bits", aggfunc="first")
     failed = table[table["status"] == "failed"]
     lines = [
         f"{len(table)} runs: {table['status'].value_counts().to_dict()}",
         "",
-        "Strict condition Q_channel (upper bound) < (1-r)/2:",
+        "Individual-storage attacks, asymptotic (Schaffner et al. 2009): Q upper bound < min(0.11, (1-r)/2):",
         "",
         strict.map(lambda ok: "yes" if ok else "no").to_string(),
         "",
-        "Finite-size OT length ell [bits] (0 when insecure):",
+        "General attacks, finite size (Erven et al. 2014 chain; sufficient, not necessary): OT length ell [bits]:",
         "",
         length.to_string(),
     ]

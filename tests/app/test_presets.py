@@ -37,8 +37,9 @@ def test_security_boundary_preset_shows_the_gap(cli):
     (sweep_dir,) = list((cli.cwd / "outputs" / "multiruns").glob("*/*"))
     table = pd.read_parquet(sweep_dir / "results.parquet")
     assert len(table) == 35 and set(table["status"]) <= {"ok", "insecure"}
-    gap = table["secure_strict"] & (table["ot_length_bits"] == 0)
-    assert gap.any() and (table["secure_strict"] & (table["ot_length_bits"] > 0)).any()
+    individual = table["secure_individual_asymptotic"]
+    gap = individual & (table["ot_length_bits"] == 0)
+    assert gap.any() and (individual & (table["ot_length_bits"] > 0)).any()
     assert (sweep_dir / "figures" / "security_boundary.png").exists()
     script = Path(__file__).parents[2] / "experiments" / "security_boundary_report.py"
     report = subprocess.run([sys.executable, str(script)], cwd=cli.cwd, capture_output=True, text=True, check=True)

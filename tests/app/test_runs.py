@@ -22,9 +22,10 @@ def test_default_run_writes_a_complete_row(cli):
     assert row["link"] == "depolarise" and row["engine"] == "numpy"
     assert row["n_pairs"] == 20000 and row["num_pairs"] == 20000
     assert 0 < row["n_sifted"] < 20000
-    assert row["qber"] <= row["qber_upper"] < 1
+    assert row["calibration_qber"] <= row["qber_upper"] < 1 and row["qber_consistent"] is True
     assert row["q_storage"] == pytest.approx((1 - row["nsm_r"]) / 2)
-    assert row["secure_strict"] == (row["qber_upper"] < row["q_storage"])
+    assert row["secure_individual_asymptotic"] == (row["qber_upper"] < min(0.110028, row["q_storage"]))
+    assert row["n_rounds"] == row["n_attempts"] == 20000 and row["loss_test_passed"] is True
     assert row["link_fidelity"] == 0.99 and row["timing_compliant"] is True
 
 

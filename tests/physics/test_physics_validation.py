@@ -43,7 +43,7 @@ CASES = [
     (lambda: HeraldedDoubleClickLink(dark_count_probability=1.0), "link", "can succeed", "1.0"),
     (lambda: DeviceNoise(T1_ns=1e3, T2_ns=2e3), "device.T2", "[0, device.T1 = 1000]", "2000"),
     (lambda: DeviceNoise(T1_ns=-1.0), "device.T1", ">= 0", "-1.0"),
-    (lambda: DeviceNoise(measure_time_ns=-1.0), "device.measure_time", ">= 0", "-1.0"),
+    (lambda: DeviceNoise(T2_ns=-1.0), "device.T2", ">= 0", "-1.0"),
     (
         lambda: DeviceNoise(single_qubit_gate_depolar_prob=1.5),
         "device.single_qubit_gate_depolar_prob",

@@ -14,7 +14,7 @@ def _table() -> pd.DataFrame:
             "nsm_r": [0.5, 0.9, 0.75, 0.7],
             "qber": [0.01, 0.04, np.nan, np.nan],  # third row: analytic source, no measurement
             "qber_upper": [0.012, 0.045, 0.0093, np.nan],
-            "secure_strict": [True, True, True, False],
+            "secure_individual_asymptotic": [True, True, True, False],
             "ot_length_bits": [100, 0, 1802, 0],
             "link_fidelity": [0.99, 0.95, np.nan, 0.9],
         }
