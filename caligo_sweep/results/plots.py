@@ -14,6 +14,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from caligo_sweep.protocol.security.asymptotic import STW_QBER_LIMIT  # noqa: E402
+
 #: Column-name prefixes of configuration columns that may define a series.
 _PARAMETER_PREFIXES = ("link_", "device_", "nsm_", "source_", "eta_")
 #: Marker per (secure_individual_asymptotic, ot_length_bits > 0).
@@ -43,7 +45,7 @@ def _series(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def plot_security_boundary(table: pd.DataFrame, *, ax: Optional[Axes] = None) -> Axes:
-    """Measured Q_channel (bar up to its upper bound ``qber_upper``) against the storage noise (1 - r)/2.
+    """The OT rounds' QBER (bar up to the calibrated bound ``qber_upper``) against ``min(0.11, (1 - r)/2)``.
 
     One colour per combination of the other swept parameters; the marker tells which conditions hold: Schaffner et
     al.'s asymptotic individual-storage condition ``qber_upper < min(0.11, (1-r)/2)``
@@ -54,7 +56,7 @@ def plot_security_boundary(table: pd.DataFrame, *, ax: Optional[Axes] = None) ->
         _, ax = plt.subplots(figsize=(6.4, 4.4))
     done = table[table["status"] != "failed"].dropna(subset=["qber_upper", "nsm_r"])
     r_grid = np.linspace(0.0, 1.0, 201)
-    ax.plot(r_grid, (1.0 - r_grid) / 2.0, color="black", lw=1.2)
+    ax.plot(r_grid, np.minimum(STW_QBER_LIMIT, (1.0 - r_grid) / 2.0), color="black", lw=1.2)
     # Analytic sources (source=pdc) have no measured QBER: their point is the model's rate, with no bar.
     estimate = done["qber"].fillna(done["qber_upper"]) if "qber" in done else done["qber_upper"]
     series_handles = []
@@ -72,14 +74,14 @@ def plot_security_boundary(table: pd.DataFrame, *, ax: Optional[Axes] = None) ->
                label=s["label"])
         for s in _MARKERS.values()
     ]
-    boundary = Line2D([], [], color="black", lw=1.2, label="storage noise (1 - r)/2")
+    boundary = Line2D([], [], color="black", lw=1.2, label="min(0.11, (1 - r)/2)")
     ax.legend(handles=[boundary, *series_handles, *marker_handles], fontsize="x-small", loc="upper left",
               bbox_to_anchor=(1.01, 1.0))
     ax.set_xlabel("storage retention probability r")
     ax.set_ylabel("OT-round QBER (bar: calibrated upper bound)")
     ax.set_xlim(0.0, 1.0)
     top = float(done["qber_upper"].max()) if len(done) else 0.5
-    ax.set_ylim(0.0, min(0.5, max(0.02, 1.6 * top)))
+    ax.set_ylim(0.0, min(0.5, max(1.1 * STW_QBER_LIMIT, 1.6 * top)))
     return ax
 
 
