@@ -31,7 +31,7 @@ def report(table: pd.DataFrame) -> str:
     """Text tables of ``secure_individual_asymptotic`` and ``ot_length_bits`` over r and the other parameters."""
     done = table[table["status"] != "failed"]
     series = varying_parameters(done) or ["link"]
-    strict = done.pivot_table(index=series, columns="nsm_r", values="secure_individual_asymptotic", aggfunc="first")
+    individual = done.pivot_table(index=series, columns="nsm_r", values="secure_individual_asymptotic", aggfunc="first")
     length = done.pivot_table(index=series, columns="nsm_r", values="ot_length_bits", aggfunc="first")
     failed = table[table["status"] == "failed"]
     lines = [
@@ -39,7 +39,7 @@ def report(table: pd.DataFrame) -> str:
         "",
         "Individual-storage attacks, asymptotic (Schaffner et al. 2009): Q upper bound < min(0.11, (1-r)/2):",
         "",
-        strict.map(lambda ok: "yes" if ok else "no").to_string(),
+        individual.map(lambda ok: "yes" if ok else "no").to_string(),
         "",
         "General attacks, finite size (Erven et al. 2014 chain; sufficient, not necessary): OT length ell [bits]:",
         "",

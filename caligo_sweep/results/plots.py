@@ -64,7 +64,8 @@ def plot_security_boundary(table: pd.DataFrame, *, ax: Optional[Axes] = None) ->
         color = f"C{index % 10}"
         ax.vlines(group["nsm_r"], group["_estimate"], group["qber_upper"], color=color, lw=1.0, alpha=0.8)
         for (strict, positive), style in _MARKERS.items():
-            chosen = (group["secure_individual_asymptotic"].astype(bool) == strict) & ((group["ot_length_bits"] > 0) == positive)
+            individual = group["secure_individual_asymptotic"].astype(bool)
+            chosen = (individual == strict) & ((group["ot_length_bits"] > 0) == positive)
             style = {k: v for k, v in style.items() if k != "label"}
             edge = {"edgecolors": color} if style.get("facecolors") == "none" else {"color": color}
             ax.scatter(group["nsm_r"][chosen], group["_estimate"][chosen], zorder=3, **style, **edge)
@@ -106,7 +107,8 @@ def save_security_boundary(table: pd.DataFrame, figures_dir: Path) -> Path:
     plot_security_boundary(table, ax=left)
     plot_ot_length(table, ax=right)
     fig.suptitle(
-        "Individual-storage condition Q < min(0.11, (1-r)/2) (asymptotic) versus the finite-size general-attack OT length"
+        "Individual-storage condition Q < min(0.11, (1-r)/2) (asymptotic) "
+        "versus the finite-size general-attack OT length"
     )
     fig.tight_layout()
     path = figures_dir / "security_boundary.png"

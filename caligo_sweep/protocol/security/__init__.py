@@ -6,8 +6,8 @@ fed by :func:`epr_link_statistics` (simulated EPR link) or :func:`pdc_statistics
 Modules
 -------
 entropy            binary entropy and its inverse
-storage_channel    capacity and strong-converse exponent of the depolarising memory
-finite_size        Hoeffding width, detection window, C_BB84
+storage_channel    capacity, strong-converse exponent and retention after the wait of the depolarising memory
+finite_size        Hoeffding width, detection window (loss test), C_BB84 and its finite-size conventions
 asymptotic         Schaffner-Terhal-Wehner and König-Wehner-Wullschleger conditions
 sources            honest-channel statistics of the two sources
 analysis           the finite-size chain and its result
@@ -25,12 +25,17 @@ from caligo_sweep.protocol.security.asymptotic import (
     q_storage,
 )
 from caligo_sweep.protocol.security.entropy import binary_entropy, inverse_binary_entropy
-from caligo_sweep.protocol.security.finite_size import c_bb84, detection_window, hoeffding_width
+from caligo_sweep.protocol.security.finite_size import C_BB84_TERMS, c_bb84, detection_window, hoeffding_width
 from caligo_sweep.protocol.security.qber_consistency import QberConsistency, qber_consistent
 from caligo_sweep.protocol.security.sources import SourceStatistics, epr_link_statistics, pdc_statistics
-from caligo_sweep.protocol.security.storage_channel import storage_capacity, strong_converse_exponent
+from caligo_sweep.protocol.security.storage_channel import (
+    retention_after_wait,
+    storage_capacity,
+    strong_converse_exponent,
+)
 
 __all__ = [
+    "C_BB84_TERMS",
     "STW_QBER_LIMIT",
     "STW_R_TILDE",
     "IndividualAttackConditions",
@@ -51,6 +56,7 @@ __all__ = [
     "pdc_statistics",
     "q_storage",
     "qber_consistent",
+    "retention_after_wait",
     "storage_capacity",
     "strong_converse_exponent",
 ]
