@@ -211,7 +211,6 @@ def _security_columns(security: NSMSecurityResult, secure_strict: bool, secure: 
         "capacity_rate": security.capacity_rate,
         "secure_capacity": security.kww_capacity_ok,
         "schaffner_qber_below_11pct": security.qber_below_stw_limit,
-        "schaffner_strictly_below_storage": security.qber_below_storage_noise,
         "m": security.m,
         "m1": security.m1,
         "c_bb84": security.c_bb84,
