@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from caligo_sweep.results.plots import varying_parameters
+from caligo_sweep.results.swept import swept_parameters
 
 
 def newest_sweep(outputs: Path) -> Path:
@@ -30,7 +30,7 @@ def newest_sweep(outputs: Path) -> Path:
 def report(table: pd.DataFrame) -> str:
     """Text tables of ``secure_strict`` and ``ot_length_bits`` over r and the other swept parameters."""
     done = table[table["status"] != "failed"]
-    series = varying_parameters(done) or ["link"]
+    series = [c for c in swept_parameters(done) if c != "nsm_r"] or ["link"]
     strict = done.pivot_table(index=series, columns="nsm_r", values="secure_strict", aggfunc="first")
     length = done.pivot_table(index=series, columns="nsm_r", values="ot_length_bits", aggfunc="first")
     failed = table[table["status"] == "failed"]
