@@ -16,15 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from caligo_sweep.results.locate import newest_sweep
 from caligo_sweep.results.swept import swept_parameters
-
-
-def newest_sweep(outputs: Path) -> Path:
-    """The most recent sweep folder holding a results table."""
-    tables = sorted(outputs.glob("multiruns/*/*/results.parquet"))
-    if not tables:
-        raise FileNotFoundError(f"no results.parquet under {outputs / 'multiruns'}; run a sweep first")
-    return tables[-1].parent
 
 
 def report(table: pd.DataFrame) -> str:
@@ -54,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", nargs="?", type=Path, help="sweep folder (default: newest under outputs/)")
     args = parser.parse_args(argv)
-    sweep_dir = args.sweep_dir or newest_sweep(Path("outputs"))
+    sweep_dir = args.sweep_dir or newest_sweep(Path("outputs"), experiment="security_boundary")
     print(f"# {sweep_dir}\n")
     print(report(pd.read_parquet(sweep_dir / "results.parquet")))
     return 0
