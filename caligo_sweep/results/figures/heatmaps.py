@@ -64,8 +64,7 @@ def plot_two_parameters(table: pd.DataFrame, x: str, y: str) -> Figure:
 def plot_small_multiples(table: pd.DataFrame, x: str, y: str, panels: Sequence[str]) -> Figure:
     """One OT-length heatmap over ``x`` and ``y`` per combination of the ``panels`` parameters, one colour scale."""
     done = completed(table)
-    combos = sorted(done.groupby(list(panels), sort=True).groups)
-    combos = [c if isinstance(c, tuple) else (c,) for c in combos]
+    combos = list(done[list(panels)].drop_duplicates().sort_values(list(panels)).itertuples(index=False, name=None))
     shown = combos[:MAX_PANELS]
     ncols = min(4, len(shown))
     nrows = math.ceil(len(shown) / ncols)

@@ -71,7 +71,7 @@ def plot_series(
     if not series:
         done = done.assign(_all=0)
     summary = replicate_summary(done, [*keys, x], values)
-    combos = [c if isinstance(c, tuple) else (c,) for c in summary.groupby(keys, sort=True).groups]
+    combos = list(summary[keys].drop_duplicates().sort_values(keys).itertuples(index=False, name=None))
     fig = Figure(figsize=(5.6 * len(panels) + 1.5, 4.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
     colours = series_colours(fig, axes, keys, combos)
