@@ -141,7 +141,8 @@ def _annotate(ax: Axes, grid: np.ndarray, mesh) -> None:
     for row, column in itertools.product(range(grid.shape[0]), range(grid.shape[1])):
         value = grid[row, column]
         if np.isfinite(value):
-            dark = value > 0 and mesh.norm(value) < 0.6
+            blank = isinstance(mesh.norm, LogNorm) and value <= 0
+            dark = not blank and mesh.norm(value) < 0.6
             ax.text(column + 0.5, row + 0.5, _compact(value), ha="center", va="center", fontsize="x-small",
                     color="white" if dark else "black")
 
