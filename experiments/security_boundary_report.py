@@ -16,21 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from caligo_sweep.results.plots import varying_parameters
-
-
-def newest_sweep(outputs: Path) -> Path:
-    """The most recent sweep folder holding a results table."""
-    tables = sorted(outputs.glob("multiruns/*/*/results.parquet"))
-    if not tables:
-        raise FileNotFoundError(f"no results.parquet under {outputs / 'multiruns'}; run a sweep first")
-    return tables[-1].parent
+from caligo_sweep.results.locate import newest_sweep
+from caligo_sweep.results.swept import swept_parameters
 
 
 def report(table: pd.DataFrame) -> str:
     """Text tables of ``secure_individual_asymptotic`` and ``ot_length_bits`` over r and the other parameters."""
     done = table[table["status"] != "failed"]
-    series = varying_parameters(done) or ["link"]
+    series = [c for c in swept_parameters(done) if c != "nsm_r"] or ["link"]
     individual = done.pivot_table(index=series, columns="nsm_r", values="secure_individual_asymptotic", aggfunc="first")
     length = done.pivot_table(index=series, columns="nsm_r", values="ot_length_bits", aggfunc="first")
     failed = table[table["status"] == "failed"]
@@ -54,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", nargs="?", type=Path, help="sweep folder (default: newest under outputs/)")
     args = parser.parse_args(argv)
-    sweep_dir = args.sweep_dir or newest_sweep(Path("outputs"))
+    sweep_dir = args.sweep_dir or newest_sweep(Path("outputs"), experiment="security_boundary")
     print(f"# {sweep_dir}\n")
     print(report(pd.read_parquet(sweep_dir / "results.parquet")))
     return 0

@@ -11,7 +11,8 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from caligo_sweep.results.io import RESULT_FILE, read_result_rows, write_sweep_table
-from caligo_sweep.results.plots import save_security_boundary
+from caligo_sweep.results.figures import save_sweep_figures
+from caligo_sweep.results.summary import format_sweep_summary
 
 log = logging.getLogger("caligo_sweep.app")
 
@@ -50,8 +51,8 @@ def gather_sweep(sweep_dir: Path) -> pd.DataFrame:
     if missing:
         table = pd.concat([table, pd.DataFrame.from_records(missing)], ignore_index=True)
     parquet_path, _ = write_sweep_table(table, sweep_dir)
-    if "qber_upper" in table.columns and table["status"].ne("failed").any():
-        save_security_boundary(table, sweep_dir / "figures")
+    figure_paths = save_sweep_figures(table, sweep_dir / "figures")
     counts = table["status"].value_counts().to_dict() if len(table) else {}
     log.info("Gathered %d rows (%s) into %s", len(table), counts, parquet_path)
+    print(format_sweep_summary(table, sweep_dir, figure_paths))
     return table

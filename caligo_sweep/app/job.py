@@ -23,6 +23,7 @@ from caligo_sweep.config.build import prepare_run
 from caligo_sweep.errors import CaligoError, ConfigValueError
 from caligo_sweep.results.io import write_result_json
 from caligo_sweep.results.row import ResultRow
+from caligo_sweep.results.summary import format_run_line
 from caligo_sweep.runner.workers import available_cores
 
 log = logging.getLogger("caligo_sweep.app")
@@ -70,6 +71,8 @@ def run_job(cfg: DictConfig) -> None:
         return
     path = write_result_json(row, run_dir)
     log.info("status=%s; row written to %s", row.status, path)
+    if not in_multirun:
+        print(format_run_line(row.to_flat_dict()))
     if row.status == "aborted" and not in_multirun:
         print(f"caligo-sweep: aborted: {row.reason}", file=sys.stderr)
         sys.exit(EXIT_ABORTED)

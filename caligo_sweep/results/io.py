@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from caligo_sweep.results.row import ResultRow, column_names
+from caligo_sweep.results.row import ResultRow
+from caligo_sweep.results.table import table_from_rows
 
 #: File name of one run's row inside its run folder.
 RESULT_FILE = "result.json"
@@ -39,14 +40,11 @@ def write_result_json(row: ResultRow, run_dir: Path) -> Path:
 def read_result_rows(sweep_dir: Path) -> pd.DataFrame:
     """Collect every ``*/result.json`` below a sweep folder into one table, one row per job.
 
-    Rows are ordered by Hydra job number (the job folder name) when it is numeric.
+    Rows are ordered by Hydra job number (the job folder name) when it is numeric. Integer and boolean columns
+    keep nullable dtypes when some rows are empty (:func:`~caligo_sweep.results.table.table_from_rows`).
     """
     paths = sorted(sweep_dir.glob(f"*/{RESULT_FILE}"), key=_job_sort_key)
-    records = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
-    frame = pd.DataFrame.from_records(records)
-    fixed = [name for name in column_names() if name in frame.columns]
-    extra = [name for name in frame.columns if name not in fixed]
-    return frame[fixed + extra] if len(frame.columns) else frame
+    return table_from_rows(json.loads(path.read_text(encoding="utf-8")) for path in paths)
 
 
 def write_sweep_table(table: pd.DataFrame, sweep_dir: Path) -> tuple[Path, Path]:

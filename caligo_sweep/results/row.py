@@ -1,8 +1,10 @@
 """The result row: one flat, typed record per run, declared once.
 
-Column names carry their units (``_ns``, ``_s``, ``_bits``). Configuration values that a sweep may vary are added
-as extra columns named ``<group>_<key>`` (``link_fidelity``, ``device_T1``, ...), so every swept value is a column
-of the sweep table.
+Column names carry their units (``_ns``, ``_s``, ``_km``, ``_bits``). Configuration values that a sweep may vary are
+added as extra columns named ``<group>_<key>`` plus the unit when the key lacks one (``link_fidelity``,
+``link_length_km``, ``device_T1_ns``, ...; :func:`config_column`), so every swept value is a column of the sweep
+table. One quantity has one column: a configuration key that a fixed column already records (``workers.n_jobs`` is
+``n_jobs``) is not repeated. ``docs/columns.md`` is generated from this module (:mod:`caligo_sweep.results.columns`).
 """
 
 from __future__ import annotations
@@ -107,11 +109,57 @@ class ResultRow:
         flat = asdict(self)
         parameters = flat.pop("parameters")
         for key, value in parameters.items():
-            if flat.get(key) is None:
-                flat[key] = value
+            column = _flat_config_column(key)
+            if flat.get(column) is None:
+                flat[column] = value
         return flat
 
 
 def column_names() -> list[str]:
     """The fixed columns, in table order (configuration columns follow them)."""
     return [name for name in ResultRow.__dataclass_fields__ if name != "parameters"]
+
+
+#: Configuration keys that a fixed column records, and that column. ``engine.name`` is ``engine``, which says
+#: ``analytic`` when nothing was sampled (source=pdc); ``engine.sampling`` is ``sampling``, empty in that case.
+CONFIG_KEYS_IN_FIXED_COLUMNS = {
+    "engine.name": "engine",
+    "engine.sampling": "sampling",
+    "source.kind": "source",
+    "workers.n_jobs": "n_jobs",
+    "workers.batch_size": "batch_size",
+    "nsm.delta_t_ns": "delta_t_ns",
+    "eta.semantics": "eta_semantics",
+}
+#: Units of configuration keys whose names do not carry them: the column is ``<group>_<key>_<unit>``.
+CONFIG_KEY_UNITS = {
+    "link.t_cycle": "ns",
+    "link.state_delay": "ns",
+    "link.length": "km",
+    "link.speed_of_light": "km_per_s",
+    "link.p_loss_length": "dB_per_km",
+    "device.T1": "ns",
+    "device.T2": "ns",
+    "device.init_time": "ns",
+    "device.single_qubit_gate_time": "ns",
+    "device.two_qubit_gate_time": "ns",
+    "device.measure_time": "ns",
+}
+
+
+def config_column(key: str) -> str:
+    """The table column of a configuration key: ``"link.length"`` -> ``"link_length_km"``, ``"seed"`` -> ``"seed"``.
+
+    Group choices (``link``, ``source``) and top-level keys (``seed``, ``num_pairs``) are their own columns.
+    """
+    if key in CONFIG_KEYS_IN_FIXED_COLUMNS:
+        return CONFIG_KEYS_IN_FIXED_COLUMNS[key]
+    unit = CONFIG_KEY_UNITS.get(key)
+    column = key.replace(".", "_")
+    return f"{column}_{unit}" if unit else column
+
+
+def _flat_config_column(flat_key: str) -> str:
+    """:func:`config_column` of a key already flattened as ``<group>_<key>`` (group names hold no underscore)."""
+    group, _, key = flat_key.partition("_")
+    return config_column(f"{group}.{key}") if key else flat_key

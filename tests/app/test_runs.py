@@ -52,7 +52,7 @@ def test_nine_job_sweep_gathers_table_and_figure(cli):
     )
     assert set(table["status"]) <= {"ok", "insecure"}
     assert (pd.read_csv(sweep_dir / "results.csv")["run_id"] == table["run_id"]).all()
-    assert (sweep_dir / "figures" / "security_boundary.png").stat().st_size > 10_000
+    assert (sweep_dir / "figures" / "heatmaps.png").stat().st_size > 10_000 and (sweep_dir / "figures" / "heatmaps.svg").exists()
     # QBER rises as the fidelity falls: Werner pairs have QBER 2(1 - F)/3.
     by_fidelity = table.groupby("link_fidelity")["qber_expected"].first()
     assert by_fidelity.to_dict() == pytest.approx({f: 2 * (1 - f) / 3 for f in (0.9, 0.95, 0.99)})
@@ -68,7 +68,7 @@ def test_a_failing_job_leaves_a_failed_row_and_the_table_is_written(cli):
     assert len(table) == 4
     failed = table[table["status"] == "failed"]
     assert len(failed) == 1
-    assert failed["device_T1"].item() == 1e9 and failed["device_T2"].item() == 1.5e9
+    assert failed["device_T1_ns"].item() == 1e9 and failed["device_T2_ns"].item() == 1.5e9
     assert "device.T2" in failed["error"].item()
     assert table.loc[table["status"] != "failed", "n_pairs"].eq(20000).all()
 
