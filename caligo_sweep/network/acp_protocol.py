@@ -7,7 +7,7 @@ Zhan et al. 2025, Sec. III-A (Fig. 3) and IV-C5/IV-C6. Every node runs both mach
   several may be open at once ("multiple S2 states"). The phantom neighbour means: generate nothing this time.
 * S3 at x: on a query, if Counter < MAX and a memory is free, reserve it and reply YES, else reply NO.
 * On YES the reservation starts single-heralded generation; on NO the memory is freed (Counter - 1).
-* A request finding only pairs in a purification round waits for the round's outcome (see ``service.py``).
+* Requests of a link waiting for a pair are told whenever a pair is pooled or a round ends (see ``service.py``).
 * A reservation lives ``acp_reservation_s`` from the query; when it expires its memories are freed and an unused
   pre-generated pair is discarded ("after the rule expires, the memory is released").
 
@@ -38,12 +38,18 @@ class Reservation:
     memory_x: int = -1
     generation: Event | None = None
     pair: Pair | None = None
+    heralded: bool = False
     expired: bool = False
-    expiry: Event | None = field(default=None, repr=False)
 
 
 class ContinuousGeneration:
-    """ACP (adaptive tables with phantom) or UCP (fixed uniform tables) on every node of ``network``."""
+    """ACP (adaptive tables with phantom) or UCP (fixed uniform tables) on every node of ``network``.
+
+    Counter semantics follow Sec. III-A: the querying node counts a reservation from its query until NO or until
+    the rule expires; the replying node counts it from YES until the generation ends. A node whose S1 condition
+    fails parks instead of polling and sleeps a fresh tau once its Counter drops or one of its memories is freed
+    (the same transitions as polling, without the idle wake-ups).
+    """
 
     def __init__(self, network: NetworkState, adaptive: bool) -> None:
         self.network = network
@@ -52,8 +58,11 @@ class ContinuousGeneration:
             node: ProbabilityTable(node, neighbours, with_phantom=adaptive)
             for node, neighbours in network.topology.neighbours.items()
         }
+        self.counter = dict.fromkeys(self.tables, 0)
+        self.parked = dict.fromkeys(self.tables, False)
         self.purifications_attempted = 0
         self.purifications_succeeded = 0
+        network.free_listeners.append(self._unpark)
 
     def start(self) -> None:
         """Schedule every node's first wake-up."""
@@ -64,25 +73,36 @@ class ContinuousGeneration:
         delay = self.network.rng.random() * self.network.settings.acp_sleep_max_s
         self.network.clock.after(delay, self, "wake", node)
 
+    def _unpark(self, node: int) -> None:
+        if self.parked[node]:
+            self.parked[node] = False
+            self._sleep(node)
+
+    def _decrement(self, node: int) -> None:
+        self.counter[node] -= 1
+        self._unpark(node)
+
     def _can_reserve(self, node: int) -> bool:
-        memories = self.network.memories[node]
-        return memories.acp_count < self.network.settings.max_memory_acp and memories.has_free()
+        return self.counter[node] < self.network.settings.max_memory_acp and self.network.memories[node].has_free()
 
     def wake(self, node: int) -> None:
-        """S1 timer: maybe reserve a memory and query a neighbour, then sleep again."""
-        self._sleep(node)
+        """S1 timer: maybe reserve a memory and query a neighbour (S2), then sleep again; park if S1 cannot act."""
         if not self._can_reserve(node):
+            self.parked[node] = True
             return
+        self._sleep(node)
         neighbour = self.tables[node].select(self.network.rng)
         if neighbour is None:
             return
+        self.counter[node] += 1
         reservation = Reservation(node, self.network.memories[node].reserve(MemoryUse.ACP), neighbour)
-        reservation.expiry = self.network.clock.after(self.network.settings.acp_reservation_s, self, "expire", reservation)
+        self.network.clock.after(self.network.settings.acp_reservation_s, self, "expire", reservation)
         self.network.clock.after(self.network.latency_s(node, neighbour), self, "on_query", reservation)
 
     def on_query(self, reservation: Reservation) -> None:
         """S3 at the neighbour: reply YES with a reserved memory, or NO."""
         if self._can_reserve(reservation.x) and not reservation.expired:
+            self.counter[reservation.x] += 1
             reservation.memory_x = self.network.memories[reservation.x].reserve(MemoryUse.ACP)
         latency = self.network.latency_s(reservation.a, reservation.x)
         self.network.clock.after(latency, self, "on_reply", reservation)
@@ -90,9 +110,13 @@ class ContinuousGeneration:
     def on_reply(self, reservation: Reservation) -> None:
         """S2 -> S1 at the querying node: start generation on YES, free the memory on NO."""
         if reservation.expired:
+            if reservation.memory_x >= 0:
+                self._decrement(reservation.x)
+                self.network.free_memory(reservation.x, reservation.memory_x)
             return
         if reservation.memory_x < 0:
-            self.network.clock.cancel(reservation.expiry)
+            reservation.expired = True  # the rule ends with the NO
+            self._decrement(reservation.a)
             self.network.free_memory(reservation.a, reservation.memory_a)
             return
         reservation.generation = self.network.generate(
@@ -102,36 +126,50 @@ class ContinuousGeneration:
     def on_generated(self, pair: Pair, reservation: Reservation) -> None:
         """A pre-generated pair was heralded: pool it and pump it with an older one."""
         reservation.generation = None
+        reservation.heralded = True
         reservation.pair = pair
         pair.owner = reservation
+        self._decrement(reservation.x)
         self.network.pool[pair.link].append(pair)
+        self._notify_waiting_requests(pair.link)
         if self.network.settings.purification:
             self._pump(pair.link)
 
+    def _notify_waiting_requests(self, link: tuple[int, int]) -> None:
+        waiting, self.network.link_waiters[link] = self.network.link_waiters[link], []
+        for retry in waiting:
+            retry()
+
     def expire(self, reservation: Reservation) -> None:
-        """The rule expired: release what the reservation still holds."""
+        """The rule expired: Counter - 1 at the querying node; release what the reservation still holds."""
+        if reservation.expired:
+            return
         reservation.expired = True
-        if reservation.pair is not None:
+        self._decrement(reservation.a)
+        if reservation.generation is not None:
+            self.network.clock.cancel(reservation.generation)
+            reservation.generation = None
+            self._decrement(reservation.x)
+            self.network.free_memory(reservation.a, reservation.memory_a)
+            self.network.free_memory(reservation.x, reservation.memory_x)
+        elif reservation.pair is not None:
             if not reservation.pair.busy:
                 self._drop(reservation.pair)
-            return
-        self.network.clock.cancel(reservation.generation)
-        self.network.free_memory(reservation.a, reservation.memory_a)
-        if reservation.memory_x >= 0:
-            self.network.free_memory(reservation.x, reservation.memory_x)
+        elif not reservation.heralded:  # query or reply in flight; on_reply frees the neighbour's memory
+            self.network.free_memory(reservation.a, reservation.memory_a)
 
     def claim(self, pair: Pair) -> None:
-        """Hand a pooled pair over to a request (its memories leave ACP)."""
+        """Hand a pooled pair over to a request (its memories are reallocated to the request, Sec. IV-C7)."""
         self.network.pool[pair.link].remove(pair)
-        self.network.clock.cancel(pair.owner.expiry)
+        pair.owner.pair = None
+        pair.owner = None
         u, v = pair.link
         self.network.memories[u].use[pair.memory_u] = MemoryUse.REQUEST
         self.network.memories[v].use[pair.memory_v] = MemoryUse.REQUEST
-        pair.owner = None
 
     def _drop(self, pair: Pair) -> None:
         self.network.pool[pair.link].remove(pair)
-        self.network.clock.cancel(pair.owner.expiry)
+        pair.owner.pair = None
         self.network.discard(pair)
 
     def _pump(self, link: tuple[int, int]) -> None:
@@ -166,9 +204,7 @@ class ContinuousGeneration:
                 self._drop(kept)
         else:
             self._drop(kept)
-        waiting, self.network.link_waiters[kept.link] = self.network.link_waiters[kept.link], []
-        for retry in waiting:
-            retry()
+        self._notify_waiting_requests(kept.link)
         self._pump(kept.link)
 
     def reward(self, node: int, path: tuple[int, ...]) -> None:
@@ -177,8 +213,6 @@ class ContinuousGeneration:
             self.tables[node].update(path, self.network.settings.adaptive_delta)
 
 
-def idle_pairs(network: NetworkState, u: int, v: int) -> tuple[list[Pair], bool]:
-    """Pre-generated pairs of link ``(u, v)`` not in a purification round, and whether some pair is in one."""
-    pool = network.pool[link_of(u, v)]
-    idle = [pair for pair in pool if not pair.busy]
-    return idle, len(idle) < len(pool)
+def idle_pairs(network: NetworkState, u: int, v: int) -> list[Pair]:
+    """Pre-generated pairs of link ``(u, v)`` that are not in a purification round."""
+    return [pair for pair in network.pool[link_of(u, v)] if not pair.busy]

@@ -1,7 +1,7 @@
 """Quantum memories of a node and the entangled pairs they hold (Zhan et al. 2025, Sec. II-A, IV-C1, IV-C2, IV-C7).
 
 Each node has ``memories_per_node`` memories, each free, held by ACP (reserved for or holding a pre-generated pair)
-or held by a request. ACP's Counter is the number of memories ACP holds at the node. A pair's Bell-diagonal state is
+or held by a request. A pair's Bell-diagonal state is
 stored in SeQUeNCe's ``QuantumManagerBellDiagonal`` under the two memories' keys, decohered lazily: whenever the pair
 is read, the time-dependent Pauli channel (``bds.decohere``) is applied for the time since the last read.
 """
@@ -32,11 +32,6 @@ class NodeMemories:
         self.node = node
         self.use = [MemoryUse.FREE] * size
         self.keys = [quantum_manager.new() for _ in range(size)]
-
-    @property
-    def acp_count(self) -> int:
-        """ACP's Counter: memories held by ACP."""
-        return self.use.count(MemoryUse.ACP)
 
     def has_free(self) -> bool:
         """True if some memory is free."""

@@ -5,9 +5,10 @@ Zhan et al. 2025, Sec. II-A1, IV-C3, IV-C4, V-A2. A request arrives every ``1 / 
 ``request_fidelity_min`` before ``start + request_window_s``. Its lifecycle:
 
 1. reservation along the static path: a request/approval round trip ``2 l(i, r)`` (Eq. 2);
-2. per link, "Check EP": claim a pre-generated pair (freshest or random idle pair of the link's pool; if the link's
-   only pairs are in a purification round, wait for its outcome) or reserve one free memory at each end and run
-   single-heralded generation (retried when memories free up);
+2. per link, "Check EP": claim a pre-generated pair (freshest or random idle pair of the link's pool) or reserve
+   one free memory at each end and run single-heralded generation (retried when memories free up); a link still
+   waiting takes the first pre-generated pair pooled on it (new, or out of a purification round) and cancels its
+   own generation (our reading of "aware of pre-generated EPs", Sec. IV-C3);
 3. each intermediate node swaps (Bell measurement, ``bds.swap`` with gate and measurement noise) as soon as both its
    links hold pairs; its outcome reaches the end nodes after Eq. 2 latencies; the pair is delivered when both end
    nodes know every outcome (for a direct link: when the link's pair exists);
@@ -100,21 +101,9 @@ class RequestService:
     def _acquire(self, request: _Request, position: int) -> None:
         if request.done or request.pairs[position] is not None or request.reserved[position] is not None:
             return
+        if self._claim_pregenerated(request, position):
+            return
         u, v = request.path[position], request.path[position + 1]
-        if self.continuous is not None:
-            candidates, purifying = idle_pairs(self.network, u, v)
-            if not candidates and purifying:
-                self.network.link_waiters[link_of(u, v)].append(lambda: self._acquire(request, position))
-                return
-            if candidates:
-                if self.network.settings.pair_selection == "freshest":
-                    pair = max(candidates, key=lambda p: p.created_s)
-                else:
-                    pair = candidates[int(self.network.rng.integers(len(candidates)))]
-                self.continuous.claim(pair)
-                request.pregenerated += 1
-                self.on_link_ready(pair, request, position)
-                return
         memories_u, memories_v = self.network.memories[u], self.network.memories[v]
         if not (memories_u.has_free() and memories_v.has_free()):
             self.network.on_memory_freed.append(lambda: self._acquire(request, position))
@@ -124,6 +113,34 @@ class RequestService:
         request.generations[position] = self.network.generate(
             u, memory_u, v, memory_v, self, "on_link_ready", request, position
         )
+
+    def _claim_pregenerated(self, request: _Request, position: int) -> bool:
+        """Take an idle pre-generated pair of the link, or watch the link's pool for one; True if taken."""
+        if self.continuous is None:
+            return False
+        u, v = request.path[position], request.path[position + 1]
+        candidates = idle_pairs(self.network, u, v)
+        if not candidates:
+            self.network.link_waiters[link_of(u, v)].append(lambda: self._pool_changed(request, position))
+            return False
+        if self.network.settings.pair_selection == "freshest":
+            pair = max(candidates, key=lambda p: p.created_s)
+        else:
+            pair = candidates[int(self.network.rng.integers(len(candidates)))]
+        self.continuous.claim(pair)
+        request.pregenerated += 1
+        self.on_link_ready(pair, request, position)
+        return True
+
+    def _pool_changed(self, request: _Request, position: int) -> None:
+        """The link's pool changed while the link waits: switch from on-demand generation to a pooled pair."""
+        if request.done or request.pairs[position] is not None:
+            return
+        reserved, generation = request.reserved[position], request.generations[position]
+        if self._claim_pregenerated(request, position) and reserved is not None:
+            self.network.clock.cancel(generation)
+            self.network.free_memory(request.path[position], reserved[0])
+            self.network.free_memory(request.path[position + 1], reserved[1])
 
     def on_link_ready(self, pair: Pair, request: _Request, position: int) -> None:
         """A link of the request holds a pair; once all do, schedule delivery."""

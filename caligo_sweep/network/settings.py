@@ -90,7 +90,7 @@ class AcpSettings:
     pauli_errors: tuple[float, float, float] = field(default=(1 / 3, 1 / 3, 1 / 3))
     adaptive_delta: float = 0.05
     acp_sleep_max_s: float = 0.001
-    acp_reservation_s: float = 0.03
+    acp_reservation_s: float = 0.02
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pauli_errors", tuple(self.pauli_errors))

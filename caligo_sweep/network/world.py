@@ -66,6 +66,7 @@ class NetworkState:
             settings.end_process_delay_us * 1e-6,
         )
         self.on_memory_freed: list[Callable[[], None]] = []
+        self.free_listeners: list[Callable[[int], None]] = []
         self.link_waiters: dict[tuple[int, int], list[Callable[[], None]]] = {link: [] for link in self.pool}
         self._latency: dict[tuple[int, int], float] = {}
 
@@ -101,14 +102,17 @@ class NetworkState:
     def free_memory(self, node: int, index: int) -> None:
         """Free one memory that holds no pair (a reservation that ended without a pair)."""
         self.memories[node].use[index] = MemoryUse.FREE
-        self._notify_freed()
+        self._notify_freed(node)
 
     def discard(self, pair: Pair) -> None:
         """Destroy ``pair`` (measured, expired or delivered) and free its memories."""
         self.pairs.discard(pair)
-        self._notify_freed()
+        self._notify_freed(*pair.link)
 
-    def _notify_freed(self) -> None:
+    def _notify_freed(self, *nodes: int) -> None:
+        for listener in self.free_listeners:
+            for node in nodes:
+                listener(node)
         if self.on_memory_freed:
             waiting, self.on_memory_freed = self.on_memory_freed, []
             for retry in waiting:
