@@ -37,19 +37,29 @@ class ProbabilityTable:
         self.entries: list[int | None] = list(neighbours) + ([PHANTOM] if with_phantom else [])
         self.probabilities = np.full(len(self.entries), 1.0 / len(self.entries))
 
+    @property
+    def probabilities(self) -> np.ndarray:
+        """Selection probability of each entry, in the order of ``entries``."""
+        return self._probabilities
+
+    @probabilities.setter
+    def probabilities(self, values: np.ndarray) -> None:
+        self._probabilities = np.asarray(values, dtype=float)
+        self._cumulative = np.cumsum(self._probabilities)
+
     def select(self, rng: np.random.Generator) -> int | None:
         """Roulette-wheel draw of a neighbour (or ``None`` for the phantom)."""
-        cumulative = np.cumsum(self.probabilities)
-        index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+        index = int(np.searchsorted(self._cumulative, rng.random() * self._cumulative[-1], side="right"))
         return self.entries[min(index, len(self.entries) - 1)]
 
     def update(self, path: Sequence[int], delta: float) -> None:
         """Algorithm 1: reward each neighbour adjacent to this node on ``path`` by ``delta``, then normalise."""
         links = {frozenset(pair) for pair in zip(path[:-1], path[1:])}
+        rewarded = self._probabilities.copy()
         for index, neighbour in enumerate(self.entries):
             if neighbour is not PHANTOM and frozenset((neighbour, self.node)) in links:
-                self.probabilities[index] += delta
-        self.probabilities /= self.probabilities.sum()
+                rewarded[index] += delta
+        self.probabilities = rewarded / rewarded.sum()
 
     def probability(self, neighbour: int | None) -> float:
         """Current probability of ``neighbour`` (``None`` for the phantom)."""

@@ -33,7 +33,7 @@ def werner(fidelity: float) -> np.ndarray:
 
 def klein_convolve(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Convolution of two Pauli distributions over the Klein four-group: ``out[k] = sum_i first[i] second[i XOR k]``."""
-    return np.array([float(np.dot(first, second[_XOR_TABLE[k]])) for k in range(4)])
+    return np.asarray(second)[_XOR_TABLE] @ np.asarray(first)
 
 
 def pauli_channel_probabilities(

@@ -47,6 +47,14 @@ class AcpResult:
         """Legend label of the run's strategy."""
         return strategy_label(self.settings)
 
+    def row(self) -> dict[str, float | int | str | bool | None]:
+        """One flat table row: every setting as ``acp_<key>`` (Pauli weights as three columns), seed, summary."""
+        settings = self.settings.as_dict()
+        p_x, p_y, p_z = settings.pop("pauli_errors")
+        columns = {f"acp_{key}": value for key, value in settings.items()}
+        columns.update(acp_pauli_error_x=p_x, acp_pauli_error_y=p_y, acp_pauli_error_z=p_z, seed=self.seed)
+        return {**columns, **self.summary}
+
     def requests_frame(self) -> pd.DataFrame:
         """Per-request table: index, start_s, initiator, responder, hops, served, tts_ms, fidelity, strategy..."""
         frame = pd.DataFrame([asdict(record) for record in self.records])

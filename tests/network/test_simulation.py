@@ -77,3 +77,11 @@ def test_figure_draws_both_panels(two_node_runs, tmp_path):
     assert fidelity_axis.get_ylabel() == "(b) end-to-end fidelity"
     paths = save_figure(figure, tmp_path / "fig8")
     assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 0 for p in paths)
+
+
+def test_row_is_flat_with_settings_and_summary(two_node_runs):
+    acp, _ = two_node_runs
+    row = acp.row()
+    assert row["acp_strategy"] == "acp" and row["seed"] == 5 and row["acp_pauli_error_z"] == pytest.approx(1 / 3)
+    assert row["tts_mean_ms"] == acp.summary["tts_mean_ms"]
+    assert all(not isinstance(value, (list, tuple, dict)) for value in row.values())
