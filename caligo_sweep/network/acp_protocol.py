@@ -45,10 +45,12 @@ class Reservation:
 class ContinuousGeneration:
     """ACP (adaptive tables with phantom) or UCP (fixed uniform tables) on every node of ``network``.
 
-    Counter semantics follow Sec. III-A: the querying node counts a reservation from its query until NO or until
-    the rule expires; the replying node counts it from YES until the generation ends. A node whose S1 condition
-    fails parks instead of polling and sleeps a fresh tau once its Counter drops or one of its memories is freed
-    (the same transitions as polling, without the idle wake-ups).
+    Counter is the number of memories ACP occupies at the node (reserved, generating or holding a pre-generated
+    pair), so MAX_MEMORY_ACP caps ACP's share of the memories as Sec. III-A defines it and leaves the rest to
+    requests. It rises on a query and on a YES and falls on NO, on rule expiry, on a lost pair and when a request
+    takes a pair over. (Fig. 3 also lets the replying node decrement when generation ends; with that reading the
+    hubs of the bottleneck fill all ten memories with pairs of links no request uses any more.) A node whose S1
+    condition fails parks instead of polling and sleeps a fresh tau once its Counter drops or a memory frees.
     """
 
     def __init__(self, network: NetworkState, adaptive: bool) -> None:
@@ -58,7 +60,6 @@ class ContinuousGeneration:
             node: ProbabilityTable(node, neighbours, with_phantom=adaptive)
             for node, neighbours in network.topology.neighbours.items()
         }
-        self.counter = dict.fromkeys(self.tables, 0)
         self.parked = dict.fromkeys(self.tables, False)
         self.purifications_attempted = 0
         self.purifications_succeeded = 0
@@ -78,12 +79,9 @@ class ContinuousGeneration:
             self.parked[node] = False
             self._sleep(node)
 
-    def _decrement(self, node: int) -> None:
-        self.counter[node] -= 1
-        self._unpark(node)
-
     def _can_reserve(self, node: int) -> bool:
-        return self.counter[node] < self.network.settings.max_memory_acp and self.network.memories[node].has_free()
+        memories = self.network.memories[node]
+        return memories.use.count(MemoryUse.ACP) < self.network.settings.max_memory_acp and memories.has_free()
 
     def wake(self, node: int) -> None:
         """S1 timer: maybe reserve a memory and query a neighbour (S2), then sleep again; park if S1 cannot act."""
@@ -94,7 +92,6 @@ class ContinuousGeneration:
         neighbour = self.tables[node].select(self.network.rng)
         if neighbour is None:
             return
-        self.counter[node] += 1
         reservation = Reservation(node, self.network.memories[node].reserve(MemoryUse.ACP), neighbour)
         self.network.clock.after(self.network.settings.acp_reservation_s, self, "expire", reservation)
         self.network.clock.after(self.network.latency_s(node, neighbour), self, "on_query", reservation)
@@ -102,7 +99,6 @@ class ContinuousGeneration:
     def on_query(self, reservation: Reservation) -> None:
         """S3 at the neighbour: reply YES with a reserved memory, or NO."""
         if self._can_reserve(reservation.x) and not reservation.expired:
-            self.counter[reservation.x] += 1
             reservation.memory_x = self.network.memories[reservation.x].reserve(MemoryUse.ACP)
         latency = self.network.latency_s(reservation.a, reservation.x)
         self.network.clock.after(latency, self, "on_reply", reservation)
@@ -111,12 +107,10 @@ class ContinuousGeneration:
         """S2 -> S1 at the querying node: start generation on YES, free the memory on NO."""
         if reservation.expired:
             if reservation.memory_x >= 0:
-                self._decrement(reservation.x)
                 self.network.free_memory(reservation.x, reservation.memory_x)
             return
         if reservation.memory_x < 0:
             reservation.expired = True  # the rule ends with the NO
-            self._decrement(reservation.a)
             self.network.free_memory(reservation.a, reservation.memory_a)
             return
         reservation.generation = self.network.generate(
@@ -129,7 +123,6 @@ class ContinuousGeneration:
         reservation.heralded = True
         reservation.pair = pair
         pair.owner = reservation
-        self._decrement(reservation.x)
         self.network.pool[pair.link].append(pair)
         self._notify_waiting_requests(pair.link)
         if self.network.settings.purification:
@@ -141,15 +134,13 @@ class ContinuousGeneration:
             retry()
 
     def expire(self, reservation: Reservation) -> None:
-        """The rule expired: Counter - 1 at the querying node; release what the reservation still holds."""
+        """The rule expired: release the memories and pair the reservation still holds."""
         if reservation.expired:
             return
         reservation.expired = True
-        self._decrement(reservation.a)
         if reservation.generation is not None:
             self.network.clock.cancel(reservation.generation)
             reservation.generation = None
-            self._decrement(reservation.x)
             self.network.free_memory(reservation.a, reservation.memory_a)
             self.network.free_memory(reservation.x, reservation.memory_x)
         elif reservation.pair is not None:
@@ -166,6 +157,8 @@ class ContinuousGeneration:
         u, v = pair.link
         self.network.memories[u].use[pair.memory_u] = MemoryUse.REQUEST
         self.network.memories[v].use[pair.memory_v] = MemoryUse.REQUEST
+        self._unpark(u)
+        self._unpark(v)
 
     def _drop(self, pair: Pair) -> None:
         self.network.pool[pair.link].remove(pair)
