@@ -56,7 +56,8 @@ class AcpSettings:
         ACP's sleep period tau is uniform in [0, acp_sleep_max_s] (not in the paper: "a small random period").
     acp_reservation_s : float
         Lifetime of an ACP reservation rule; an unused pre-generated pair is discarded when it expires (not in the
-        paper; chosen so that the random-pair variant's fidelity matches Fig. 8b, see ``reproduce.py``).
+        paper; 20 ms keeps the no-purification variants' pairs as young as Fig. 8b's fidelities imply, see
+        ``caligo_sweep/network/README.md``).
     adaptive_delta : float
         Reward delta of Algorithm 1.
     """
