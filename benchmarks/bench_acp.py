@@ -1,6 +1,6 @@
 """Cost of the ACP network simulation (a benchmark, never a test): seconds per simulated second and per request.
 
-Run ``python benchmarks/bench_acp.py`` (about 3 minutes on 2 cores) or ``--quick`` (about 30 s). For the two-node
+Run ``python benchmarks/bench_acp.py`` (about 2 minutes on 2 cores) or ``--quick`` (about 15 s). For the two-node
 topology, the 20-node bottleneck and a random small world of ``--random-nodes`` nodes, and for ODO and ACP with
 purification, it runs ``--seeds`` seeds in parallel with joblib (loky, like the OT batches of the ``workers`` group)
 and prints per run: CPU seconds per simulated second, CPU milliseconds per request, SeQUeNCe events per simulated
