@@ -7,7 +7,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "caligo_sweep"
 #: Layer rank: a module may import only from layers of lower rank (or its own layer); errors are shared by all.
-RANK = {"physics": 0, "engine": 1, "protocol": 2, "config": 3, "results": 3, "runner": 4, "app": 5}
+RANK = {"physics": 0, "engine": 1, "network": 2, "protocol": 2, "config": 3, "results": 3, "runner": 4, "app": 5}
 
 
 def _imports(path: Path) -> set[str]:
