@@ -69,7 +69,7 @@ def run_experiment(
     parameters : dict, optional
         Flattened configuration columns to carry into the row.
     progress : bool
-        Allow a progress bar (also subject to ``workers.progress``).
+        Show the per-batch progress bar (the caller decides: config key ``progress`` and a terminal).
     outer_jobs : int, optional
         Runs executing concurrently around this one (Hydra's joblib launcher); caps the batch workers so that
         ``outer_jobs * workers <= cores``.
@@ -96,7 +96,7 @@ def run_experiment(
         output = run_pairs(
             spec.model,
             bits_sink=bits_sink,
-            progress=progress and config.workers.progress,
+            progress=progress,
             outer_jobs=outer_jobs,
             **_execution_settings(spec),
         )

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import numpy as np
-from joblib import Parallel, delayed
-from tqdm import tqdm
 
 from caligo_sweep.engine import SAMPLING_METHODS, PairBits, PairCounts, sample_bits, sample_counts
 from caligo_sweep.errors import ConfigValueError
@@ -173,6 +171,8 @@ def _ordered_batches(
         for i in range(plan.n_batches):
             yield _run_batch(model, plan.size_of(i), seed, i, sampling, return_bits, None)
         return
+    from joblib import Parallel, delayed  # only a parallel run needs joblib
+
     use_shared = return_bits and backend == "loky"
     with backend_session(backend, n_jobs) as joblib_backend, shared_folder(use_shared) as folder:
         tasks = (
@@ -188,6 +188,13 @@ def _ordered_batches(
             for _ in range(0, plan.n_batches, window):
                 for counts, bits in parallel(itertools.islice(tasks, window)):
                     yield counts, (import_bits(bits) if isinstance(bits, BitsHandle) else bits)
+
+
+def _batch_bar(batches: Iterator[BatchResult], n_batches: int):  # noqa: ANN202  (a tqdm; imported lazily)
+    """A tqdm bar over the batches on stderr, shown once the run has lasted ``PROGRESS_DELAY_S``."""
+    from tqdm import tqdm
+
+    return tqdm(batches, total=n_batches, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch")
 
 
 def _hand_over_bits(
@@ -275,11 +282,9 @@ def run_pairs(
     start = time.perf_counter()
     kept: list[PairBits] | None = [] if keep_bits else None
     stream = _ordered_batches(model, plan, seed, jobs, backend, sampling, return_bits)
-    bar = tqdm(
-        stream, total=plan.n_batches, disable=not progress, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch"
-    )
-    with contextlib.closing(stream), bar:  # closing: a failing sink still shuts the pool and shared folder down
-        total = PairCounts.merge(_hand_over_bits(bar, kept, bits_sink))  # merged as batches arrive: O(1) memory
+    bar = _batch_bar(stream, plan.n_batches) if progress else contextlib.nullcontext(stream)
+    with contextlib.closing(stream), bar as batches:  # closing: a failing sink still shuts the pool and shared folder down
+        total = PairCounts.merge(_hand_over_bits(batches, kept, bits_sink))  # merged as batches arrive: O(1) memory
     output = RunOutput(
         counts=total,
         bits=kept,

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
+import sys
 from typing import Iterator
-
-import joblib
-from joblib import parallel_config
-from joblib.parallel import get_active_backend
 
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import require_integer, require_positive_integer
+
+logger = logging.getLogger("caligo_sweep.runner")
 
 #: Names accepted for ``workers.backend``.
 BACKENDS = ("loky", "threading", "dask", "ray")
@@ -62,15 +62,19 @@ def check_outer_jobs(outer_jobs: int | None) -> int | None:
 
 def available_cores() -> int:
     """Cores this process may use (joblib's count: honours CPU affinity and cgroup quotas)."""
+    import joblib  # joblib (and loky, psutil) only once workers are considered
+
     return max(1, joblib.cpu_count())
 
 
 def inside_outer_workers() -> bool:
     """True when this code runs inside a joblib worker (any backend) or a Dask worker."""
+    from joblib.parallel import get_active_backend
+
     backend, _ = get_active_backend()
     if (getattr(backend, "nesting_level", 0) or 0) >= 1:
         return True
-    if importlib.util.find_spec("distributed") is not None:
+    if "distributed" in sys.modules:  # a Dask worker has imported it; importing it here would cost 0.3 s per run
         from joblib._parallel_backends import inside_dask_worker
 
         return inside_dask_worker()
@@ -106,9 +110,15 @@ def effective_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None = None)
 
 def resolve_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None) -> int:
     """:func:`effective_n_jobs` for settings already validated (by ``check_run_settings``): no checks repeated."""
-    requested = available_cores() if n_jobs == -1 else int(n_jobs)
+    if n_jobs == 1:
+        return 1
+    cores = available_cores()
+    requested = cores if n_jobs == -1 else int(n_jobs)
+    if requested > cores:
+        logger.warning("workers.n_jobs=%d exceeds the %d available cores; using %d", requested, cores, cores)
+        requested = cores
     if outer_jobs is not None:
-        requested = min(requested, max(1, available_cores() // int(outer_jobs)))
+        requested = min(requested, max(1, cores // int(outer_jobs)))
     elif inside_outer_workers():
         requested = 1
     return max(1, min(requested, n_batches))
@@ -128,6 +138,8 @@ def backend_session(backend: str, n_jobs: int) -> Iterator[str | None]:
     starts it with ``n_jobs`` CPUs and shuts it down afterwards. ``loky`` and ``threading`` need nothing.
     ``backend`` must already have passed :func:`check_backend` (``check_run_settings`` does it once per run).
     """
+    from joblib import parallel_config
+
     if backend == "dask":
         from distributed import Client, get_client
 
