@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TINY = ["num_pairs=1000", "workers.batch_size=1000", "workers.progress=false"]
+TINY = ["num_pairs=1000", "workers.batch_size=1000", "progress=false"]
 
 
 def wall_time(args: list[str], cwd: Path) -> float:

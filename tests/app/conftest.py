@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def main_in(monkeypatch, capsys):
     from caligo_sweep.app import sweep_state
 
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    root = logging.getLogger()
+    root_handlers, root_level = list(root.handlers), root.level
 
     def _run(cwd: Path, *args: str) -> tuple[int, str, str]:
         monkeypatch.chdir(cwd)
@@ -40,6 +43,8 @@ def main_in(monkeypatch, capsys):
             GlobalHydra.instance().clear()
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)
+            root.handlers[:] = root_handlers  # Hydra's handlers write to streams that pytest closes
+            root.setLevel(root_level)
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 
