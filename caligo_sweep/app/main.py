@@ -32,6 +32,8 @@ from caligo_sweep.config.store import register_configs
 
 #: Flags that ask for the app's help (Hydra's own ``--hydra-help`` is left to Hydra).
 HELP_FLAGS = ("--help", "-h")
+#: Flags that make a multirun (they take no value, so they can move in front of the overrides).
+MULTIRUN_FLAGS = ("-m", "--multirun")
 #: Exit codes (see :mod:`caligo_sweep.app.job`): bad input, failed jobs.
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -59,7 +61,7 @@ def _hydra_app(cfg: DictConfig) -> Optional[float]:
 def main() -> None:
     """Run Hydra on the command line and turn its outcome into one line and an exit code."""
     request_tracebacks_from_hydra()
-    sys.argv[1:] = normalise_integer_literals(sys.argv[1:])
+    sys.argv[1:] = normalise_integer_literals(multirun_flag_first(sys.argv[1:]))
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     register_configs()
@@ -84,6 +86,12 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_FAILED)
+
+
+def multirun_flag_first(args: list[str]) -> list[str]:
+    """Move ``-m`` / ``--multirun`` before the overrides: argparse refuses overrides on both sides of a flag."""
+    flags = [arg for arg in args if arg in MULTIRUN_FLAGS]
+    return flags + [arg for arg in args if arg not in MULTIRUN_FLAGS]
 
 
 def print_help(overrides: list[str]) -> None:

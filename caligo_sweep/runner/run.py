@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from caligo_sweep.runner.workers import (
     check_backend,
     check_n_jobs,
     check_outer_jobs,
+    end_with_parent,
     resolve_n_jobs,
     supports_generator,
 )
@@ -89,12 +91,16 @@ def _run_batch(
     sampling: str,
     return_bits: bool,
     bits_folder: str | None,
+    parent_pid: int | None = None,
 ) -> BatchResult:
     """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted.
 
     With ``bits_folder`` (loky workers), the bits are left in shared memory and a small handle is returned.
     ``seed`` has been validated once for the run; the stream is :func:`~caligo_sweep.runner.plan.batch_seed_sequence`.
+    ``parent_pid`` (pool workers) ties the worker's life to the run's process (:func:`end_with_parent`).
     """
+    if parent_pid is not None:
+        end_with_parent(parent_pid)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
     if sampling == "counts":
         return sample_counts(model, n_pairs, rng), None
@@ -176,7 +182,7 @@ def _ordered_batches(
     use_shared = return_bits and backend == "loky"
     with backend_session(backend, n_jobs) as joblib_backend, shared_folder(use_shared) as folder:
         tasks = (
-            delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, return_bits, folder)
+            delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, return_bits, folder, os.getpid())
             for i in range(plan.n_batches)
         )
         return_as = "generator" if supports_generator(backend) else "list"

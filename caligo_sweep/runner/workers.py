@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
+import os
 import sys
 from typing import Iterator
 
@@ -24,6 +25,11 @@ from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import require_integer, require_positive_integer
 
 logger = logging.getLogger("caligo_sweep.runner")
+
+#: Linux prctl option: signal this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+#: Whether this (worker) process has already asked for it.
+_parent_death_signal_set = False
 
 #: Names accepted for ``workers.backend``.
 BACKENDS = ("loky", "threading", "dask", "ray")
@@ -122,6 +128,26 @@ def resolve_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None) -> int:
     elif inside_outer_workers():
         requested = 1
     return max(1, min(requested, n_batches))
+
+
+def end_with_parent(parent_pid: int) -> None:
+    """In a worker process of the run started by ``parent_pid``: end this worker when its parent process dies.
+
+    A loky worker outlives a parent that is killed (SIGKILL, the out-of-memory killer) and would go on sampling
+    batches nobody collects. On Linux the worker asks the kernel to send it SIGKILL when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``), once per process; in the parent's own process (n_jobs = 1, threads) nothing
+    happens. Other systems keep joblib's default.
+    """
+    global _parent_death_signal_set
+    if _parent_death_signal_set or os.getpid() == parent_pid or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _parent_death_signal_set = True
+    if os.getppid() != parent_pid and os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def supports_generator(backend: str) -> bool:
