@@ -12,6 +12,10 @@ import sys
 from collections import Counter
 from typing import Optional
 
+#: The logger of Hydra's basic launcher, which logs one line per job.
+_LAUNCHER_LOGGER = "hydra._internal.core_plugins.basic_launcher"
+
+
 def bars_enabled(progress: bool) -> bool:
     """Whether to draw a bar: the ``progress`` key is true and stderr is a terminal."""
     return bool(progress) and sys.stderr.isatty()
@@ -31,6 +35,7 @@ class SweepProgress:
 
         self.counts: Counter[str] = Counter()
         self.bar = tqdm(total=total, unit="job", desc="sweep", file=sys.stderr, dynamic_ncols=True)
+        logging.getLogger(_LAUNCHER_LOGGER).setLevel(logging.WARNING)  # Hydra's "#3 : nsm.r=0.5" lines
         quiet_console()
 
     def set_total(self, total: int) -> None:
@@ -47,8 +52,9 @@ class SweepProgress:
         self.bar.update()
 
     def close(self) -> None:
-        """Finish the bar."""
+        """Finish the bar and give Hydra's launcher its lines back."""
         self.bar.close()
+        logging.getLogger(_LAUNCHER_LOGGER).setLevel(logging.NOTSET)
 
 
 def quiet_console() -> None:
