@@ -1,11 +1,12 @@
-"""Hydra sweeper for caligo_sweep: the basic sweeper, writing its job list, without a second composition per job.
+"""Hydra sweeper for caligo_sweep: the basic sweeper, writing its job list, composing each job's config fast.
 
 Hydra's basic sweeper composes each job's config once to check it and again in the launcher. caligo_sweep checks
 every swept value when the multirun starts (``on_multirun_start``, :mod:`caligo_sweep.app.input_checks`), so the
 sweeper's own check would repeat that work for each job (about 0.15 s apiece); it is replaced by writing the sweep's
 job list, ``jobs.json``, into the sweep folder before the first job starts. The list lets a gather of an interrupted
 sweep name the jobs that never ran, and lets ``resume=true`` check that it finishes the same sweep, with the same
-job numbers. Everything else is Hydra's ``BasicSweeper``.
+job numbers. The launcher composes each job through :class:`caligo_sweep.app.sweep_configs.CachedSweepConfigs`,
+which composes each distinct set of group choices once. Everything else is Hydra's ``BasicSweeper``.
 """
 
 # No ``from __future__ import annotations`` here: Hydra's plugin scan executes this module outside sys.modules,
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.types import HydraContext, TaskFunction
+from omegaconf import DictConfig
 
 
 @dataclass
@@ -29,6 +32,13 @@ class PrevalidatedSweeperConf:
 
 class PrevalidatedSweeper(BasicSweeper):
     """Hydra's basic sweeper for sweeps whose values caligo_sweep checked when the multirun started."""
+
+    def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
+        """Hand the launcher a config loader that composes each distinct structure of the sweep once."""
+        from caligo_sweep.app.sweep_configs import CachedSweepConfigs
+
+        cached = HydraContext(config_loader=CachedSweepConfigs(hydra_context.config_loader), callbacks=hydra_context.callbacks)
+        super().setup(hydra_context=cached, task_function=task_function, config=config)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Before the first batch: record the job list (instead of composing every job a second time)."""
