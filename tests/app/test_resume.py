@@ -72,8 +72,6 @@ def test_a_stopped_sweep_writes_its_table_and_resume_completes_it(cli_in, tmp_pa
 
 
 def test_gather_survives_torn_empty_and_missing_rows_and_resume_repairs_them(main_in, tmp_path):
-    from caligo_sweep.app.gather import main as gather_main
-
     sweep = ["num_pairs=2000", "workers.batch_size=1000", "progress=false", "nsm.r=0.2,0.4,0.6,0.8", "-m",
              "hydra.sweep.dir=sweep"]  # fmt: skip
     code, _, err = main_in(tmp_path, *sweep)
@@ -85,7 +83,10 @@ def test_gather_survives_torn_empty_and_missing_rows_and_resume_repairs_them(mai
     (sweep_dir / "2" / "result.json").unlink()  # killed before writing
     shutil.rmtree(sweep_dir / "3")  # never started
 
-    gather_main([str(sweep_dir)])
+    gathered = subprocess.run([sys.executable, "-m", "caligo_sweep.gather", str(sweep_dir)], env=cli_environment(),
+                              capture_output=True, text=True, timeout=DEADLINE_S)  # fmt: skip
+    assert gathered.returncode == 0, gathered.stderr
+    assert "4 rows (ok=0 insecure=0 failed=3 not_run=1)" in gathered.stdout
     table = pd.read_parquet(sweep_dir / "results.parquet")
     assert list(table["status"]) == ["failed", "failed", "failed", "not_run"]
     assert "empty" in table["error"][0] and "torn" in table["error"][1] and "missing" in table["error"][2]
@@ -94,6 +95,14 @@ def test_gather_survives_torn_empty_and_missing_rows_and_resume_repairs_them(mai
     code, _, err = main_in(tmp_path, *sweep, "resume=true")
     assert code == 0, err
     pd.testing.assert_frame_equal(pd.read_parquet(sweep_dir / "results.parquet").drop(columns=TIMINGS), whole)
+
+
+def test_gather_refuses_what_is_not_a_folder(tmp_path):
+    from caligo_sweep.app.gather import main as gather_main
+
+    with pytest.raises(SystemExit) as stop:
+        gather_main([str(tmp_path / "nothing")])
+    assert stop.value.code == 2
 
 
 def test_resume_refuses_a_different_sweep_and_a_fresh_sweep_refuses_a_used_folder(main_in, tmp_path):
