@@ -13,6 +13,7 @@ seeding contract.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -26,6 +27,7 @@ import numpy as np
 from caligo_sweep.engine import SAMPLING_METHODS, PairBits, PairCounts, sample_bits, sample_counts
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.model import PhysicalModel
+from caligo_sweep.runner.local_pool import counts_with_parent_working
 from caligo_sweep.runner.plan import BatchPlan, check_seed
 from caligo_sweep.runner.transport import BitsHandle, export_bits, import_bits, shared_folder
 from caligo_sweep.runner.workers import (
@@ -170,7 +172,7 @@ def guided_chunks(n_batches: int, n_jobs: int) -> list[range]:
 
 
 def _run_chunk(
-    model: PhysicalModel, plan: BatchPlan, seed: int, indices: range, sampling: str, parent_pid: int
+    model: PhysicalModel, plan: BatchPlan, seed: int, sampling: str, indices: range, parent_pid: int | None
 ) -> PairCounts:
     """Counts of the batches ``indices``, each from its own stream, merged in the worker (exact integer sums)."""
     return PairCounts.merge(
@@ -187,10 +189,11 @@ def _ordered_batches(
     sampling: str,
     return_bits: bool,
 ) -> Iterator[tuple[int, BatchResult]]:
-    """Yield ``(batches done, result)`` in batch-index order, computing the batches on ``n_jobs`` workers.
+    """Yield ``(batches done, result)``, computing the batches on ``n_jobs`` workers (in batch order with bits).
 
     Without bits, the workers merge the counts of :func:`guided_chunks` of batches themselves and return one small
-    result per chunk. Batches that return bits go one per task, in windows of :func:`_bits_window` batches: the next
+    result per chunk; on loky, this process works as one of the ``n_jobs``
+    (:func:`~caligo_sweep.runner.local_pool.counts_with_parent_working`). Batches that return bits go one per task, in windows of :func:`_bits_window` batches: the next
     window is dispatched only once this one has been consumed, so at most one window of bits exists at a time however
     slow the sink (joblib dispatches new tasks when tasks complete, not when results are consumed). Loky workers
     hand their bits over through shared memory (:mod:`caligo_sweep.runner.transport`).
@@ -199,6 +202,11 @@ def _ordered_batches(
         for i in range(plan.n_batches):
             yield 1, _run_batch(model, plan.size_of(i), seed, i, sampling, return_bits, None)
         return
+    if not return_bits and backend == "loky":
+        run_chunk = functools.partial(_run_chunk, model, plan, seed, sampling)
+        for size, counts in counts_with_parent_working(guided_chunks(plan.n_batches, n_jobs), n_jobs, run_chunk):
+            yield size, (counts, None)
+        return
     from joblib import Parallel, delayed  # only a parallel run needs joblib
 
     use_shared = return_bits and backend == "loky"
@@ -206,7 +214,7 @@ def _ordered_batches(
     with backend_session(backend, n_jobs) as joblib_backend, shared_folder(use_shared) as folder:
         if not return_bits:
             chunks = guided_chunks(plan.n_batches, n_jobs)
-            tasks = (delayed(_run_chunk)(model, plan, seed, chunk, sampling, os.getpid()) for chunk in chunks)
+            tasks = (delayed(_run_chunk)(model, plan, seed, sampling, chunk, os.getpid()) for chunk in chunks)
             results = Parallel(n_jobs=n_jobs, backend=joblib_backend, return_as=return_as, batch_size=1)(tasks)
             for chunk, counts in zip(chunks, results):
                 yield len(chunk), (counts, None)
@@ -319,9 +327,10 @@ def run_pairs(
     start = time.perf_counter()
     kept: list[PairBits] | None = [] if keep_bits else None
     stream = _ordered_batches(model, plan, seed, jobs, backend, sampling, return_bits)
-    bar = _batch_bar(plan.n_batches) if progress else contextlib.nullcontext()
-    with contextlib.closing(stream), bar:  # closing: a failing sink still shuts the pool and shared folder down
-        total = PairCounts.merge(_hand_over_bits(stream, kept, bits_sink, None if not progress else bar))  # merged as batches arrive: O(1) memory
+    bar = _batch_bar(plan.n_batches) if progress else None
+    # closing: a failing sink still shuts the pool and shared folder down; counts are merged as they arrive (O(1))
+    with contextlib.closing(stream), bar if bar is not None else contextlib.nullcontext():
+        total = PairCounts.merge(_hand_over_bits(stream, kept, bits_sink, bar))
     output = RunOutput(
         counts=total,
         bits=kept,
