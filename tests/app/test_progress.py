@@ -16,8 +16,8 @@ from pathlib import Path
 from tests.conftest import cli_environment
 
 SWEEP = ["num_pairs=2000", "workers.batch_size=1000", "nsm.r=0.1,0.5,0.9", "-m"]
-#: About two seconds of sampling on the bits path: past the bar's one-second delay.
-LONG_RUN = ["engine.sampling=bits", "num_pairs=300000000", "workers.batch_size=10000000"]
+#: Two seconds or more of sampling on the bits path (40 batches): past the bar's one-second delay.
+LONG_RUN = ["engine.sampling=bits", "num_pairs=800000000", "workers.batch_size=20000000"]
 
 
 def _stderr_on_a_terminal(cwd: Path, *args: str) -> tuple[int, str]:
@@ -67,6 +67,6 @@ def test_no_bar_with_progress_false_or_without_a_terminal(tmp_path, cli):
 def test_a_long_single_run_on_a_terminal_shows_a_bar_over_batches(tmp_path):
     code, shown = _stderr_on_a_terminal(tmp_path, *LONG_RUN)
     assert code == 0, shown
-    assert "30/30 [" in shown and "batch/s" in shown
+    assert "40/40 [" in shown and "batch/s" in shown
     code, shown = _stderr_on_a_terminal(tmp_path, *LONG_RUN, "progress=false")
-    assert code == 0 and "30/30 [" not in shown
+    assert code == 0 and "40/40 [" not in shown
