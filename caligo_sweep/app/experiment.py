@@ -29,7 +29,7 @@ log = logging.getLogger("caligo_sweep.app")
 def check_spec(spec: RunSpec) -> None:
     """Validate the execution settings (run size, seed, workers, engine) without sampling anything.
 
-    The preflight calls it for every swept value; :func:`run_experiment` relies on ``run_pairs`` checking the same
+    The input checks call it for every swept value; :func:`run_experiment` relies on ``run_pairs`` checking the same
     settings before its first batch.
     """
     settings = _execution_settings(spec)
