@@ -10,9 +10,20 @@ from pathlib import Path
 import pytest
 
 
+#: The checkout under test: put first on the subprocesses' path, so they run this code and not an installed copy.
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def cli_environment() -> dict[str, str]:
+    """The environment of a command-line subprocess: this checkout first on the path, no HYDRA_FULL_ERROR."""
+    env = {key: value for key, value in os.environ.items() if key != "HYDRA_FULL_ERROR"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
+    return env
+
+
 def run_cli(args: list[str], cwd: Path, timeout: float = 600.0) -> subprocess.CompletedProcess:
     """Run ``python -m caligo_sweep *args`` in ``cwd`` and capture its output."""
-    env = {key: value for key, value in os.environ.items() if key != "HYDRA_FULL_ERROR"}
+    env = cli_environment()
     return subprocess.run(
         [sys.executable, "-m", "caligo_sweep", *args],
         cwd=cwd,

@@ -1,58 +1,98 @@
-"""Hydra callback that turns a finished multirun into one table and its figures."""
+"""Hydra callbacks: check the input before any folder exists, follow a sweep, gather it when it ends.
+
+Registered in ``conf/config.yaml`` under ``hydra.callbacks``. Hydra's callback runner turns an ordinary exception
+into a warning, so a refused input travels as :class:`InputRefused` (not an ``Exception``) to the command line,
+which prints its one line and exits with code 2. Heavy imports happen inside the methods: ``--help`` and
+``--cfg`` never instantiate callbacks, and a single run never gathers.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from caligo_sweep.results.io import RESULT_FILE, read_result_rows, write_sweep_table
-from caligo_sweep.results.figures import save_sweep_figures
-from caligo_sweep.results.summary import format_sweep_summary
+from caligo_sweep.app.sweep_state import STATE
+from caligo_sweep.errors import CaligoError
 
 log = logging.getLogger("caligo_sweep.app")
 
-#: Failed jobs of the sweeps gathered in this process, so the command line can exit non-zero after the table is
-#: written (Hydra's callback interface has no return value).
-failed_jobs: list[str] = []
+
+class InputRefused(BaseException):
+    """Carries a :class:`~caligo_sweep.errors.CaligoError` about the input past Hydra's callback runner."""
+
+    def __init__(self, error: CaligoError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
-class GatherResults(Callback):
-    """At the end of a multirun, write ``results.parquet``, ``results.csv`` and ``figures/`` into the sweep folder.
+def _refuse_bad_input(check: Callable[[DictConfig], None], config: DictConfig) -> None:
+    try:
+        check(config)
+    except CaligoError as error:
+        raise InputRefused(error) from error
 
-    A job folder without ``result.json`` (a job killed before it could write its row) still gets a row, with
-    ``status=failed``, so no job silently disappears from the table.
+
+class InputChecks(Callback):
+    """Check a run's config, or every swept value of a multirun, and the output folder, before Hydra creates it."""
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from caligo_sweep.app.input_checks import check_single_run
+
+        _refuse_bad_input(check_single_run, config)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from caligo_sweep.app.input_checks import check_multirun
+
+        _refuse_bad_input(check_multirun, config)
+
+
+class FollowSweep(Callback):
+    """Record the sweep for an interruption, draw the progress bar over jobs, gather the table at the end.
+
+    ``on_job_start`` and ``on_job_end`` run where the job runs: in this process for Hydra's basic launcher (the bar
+    moves job by job), in worker processes for the joblib and submitit launchers (the bar then completes at the
+    end of the sweep, when the rows are gathered).
     """
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from caligo_sweep.app.progress import SweepProgress, bars_enabled
+
+        STATE.sweep_dir = Path(config.hydra.sweep.dir)
+        if bars_enabled(config.get("progress", True)):
+            STATE.progress = SweepProgress()
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        if STATE.progress is not None:
+            from caligo_sweep.app.progress import quiet_console
+
+            quiet_console()
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        if STATE.progress is None:
+            return
+        from caligo_sweep.results.io import RESULT_FILE, UnreadableRow, read_result_row
+
+        try:
+            status = read_result_row(Path(config.hydra.runtime.output_dir) / RESULT_FILE)["status"]
+        except UnreadableRow:
+            status = "failed"
+        STATE.progress.job_done(status)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from caligo_sweep.app.gather import gather_sweep
+
+        if STATE.progress is not None:
+            STATE.progress.close()
+            STATE.progress = None
         sweep_dir = Path(config.hydra.sweep.dir)
-        table = gather_sweep(sweep_dir)
-        failed_jobs.extend(table.loc[table["status"] == "failed", "run_id"].astype(str))
-
-
-def gather_sweep(sweep_dir: Path) -> pd.DataFrame:
-    """Gather the rows of every job folder below ``sweep_dir`` and write the table and figures.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The sweep table, one row per job folder.
-    """
-    table = read_result_rows(sweep_dir)
-    missing = [
-        {"run_id": job_dir.name, "status": "failed", "error": f"job folder {job_dir.name} has no {RESULT_FILE}"}
-        for job_dir in sorted(p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit())
-        if not (job_dir / RESULT_FILE).exists()
-    ]
-    if missing:
-        table = pd.concat([table, pd.DataFrame.from_records(missing)], ignore_index=True)
-    parquet_path, _ = write_sweep_table(table, sweep_dir)
-    figure_paths = save_sweep_figures(table, sweep_dir / "figures")
-    counts = table["status"].value_counts().to_dict() if len(table) else {}
-    log.info("Gathered %d rows (%s) into %s", len(table), counts, parquet_path)
-    print(format_sweep_summary(table, sweep_dir, figure_paths))
-    return table
+        try:
+            table = gather_sweep(sweep_dir, job_errors=STATE.job_errors)
+        except OSError as error:
+            STATE.gather_error = f"cannot write the sweep table into {sweep_dir}: {error}"
+            return
+        STATE.failed_run_ids.extend(table.loc[table["status"] == "failed", "run_id"].astype(str))

@@ -29,7 +29,7 @@ log = logging.getLogger("caligo_sweep.app")
 def check_spec(spec: RunSpec) -> None:
     """Validate the execution settings (run size, seed, workers, engine) without sampling anything.
 
-    The preflight calls it for every swept value; :func:`run_experiment` relies on ``run_pairs`` checking the same
+    The input checks call it for every swept value; :func:`run_experiment` relies on ``run_pairs`` checking the same
     settings before its first batch.
     """
     settings = _execution_settings(spec)
@@ -69,7 +69,7 @@ def run_experiment(
     parameters : dict, optional
         Flattened configuration columns to carry into the row.
     progress : bool
-        Allow a progress bar (also subject to ``workers.progress``).
+        Show the per-batch progress bar (the caller decides: config key ``progress`` and a terminal).
     outer_jobs : int, optional
         Runs executing concurrently around this one (Hydra's joblib launcher); caps the batch workers so that
         ``outer_jobs * workers <= cores``.
@@ -97,7 +97,7 @@ def run_experiment(
         output = run_pairs(
             spec.model,
             bits_sink=bits_sink,
-            progress=progress and config.workers.progress,
+            progress=progress,
             outer_jobs=outer_jobs,
             **_execution_settings(spec),
         )

@@ -1,29 +1,33 @@
-"""One Hydra job: validate, run, write ``result.json``; failures become rows, never lost jobs.
+"""One Hydra job: run, write ``result.json``, return the objective; failures become rows, never lost jobs.
 
-In a single run, bad input ends the program with one line and exit code 2, an aborted insecure point
+The input was checked when Hydra composed it (:mod:`caligo_sweep.app.callbacks`). In a single run, an error ends
+the program with one line (exit code 2 for bad input, 1 otherwise) and an aborted insecure point
 (``protocol.strict=true``) with exit code 3; the row is written first whenever the run got that far. In a multirun,
-every outcome is a row (``status`` ok | insecure | aborted | failed) and the sweep goes on.
+every outcome is a row (``status`` ok | insecure | aborted | failed | interrupted) and the sweep goes on. With
+``resume=true``, a job whose folder already holds a whole row of a finished run is not run again.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import math
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from caligo_sweep.app.experiment import run_experiment
+from caligo_sweep.app.hydra_errors import tracebacks_requested
+from caligo_sweep.app.progress import bars_enabled
+from caligo_sweep.app.sweep_state import STATE, result_overrides
 from caligo_sweep.config.build import prepare_run
 from caligo_sweep.errors import CaligoError, ConfigValueError
-from caligo_sweep.results.io import write_result_json
+from caligo_sweep.results.io import RESULT_FILE, is_finished_row, read_result_row, write_result_json
 from caligo_sweep.results.row import ResultRow
-from caligo_sweep.results.summary import format_run_line
 from caligo_sweep.runner.workers import available_cores
 
 log = logging.getLogger("caligo_sweep.app")
@@ -37,45 +41,84 @@ EXIT_FAILED = 1
 EXIT_ABORTED = 3
 
 
-def run_job(cfg: DictConfig) -> None:
-    """Run the job Hydra composed and write its row into the job's output folder."""
+def run_job(cfg: DictConfig) -> Optional[float]:
+    """Run the job Hydra composed, write its row into the job's output folder, and return its objective.
+
+    Returns
+    -------
+    float or None
+        The row's value of the column named by ``objective`` (nan when the run has none, e.g. a failed run), for
+        optimising sweepers; None when ``objective`` is null.
+    """
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     in_multirun = hydra_cfg.mode == RunMode.MULTIRUN
     run_id = f"{run_dir.parent.name}/{run_dir.name}"
+    if in_multirun and cfg.resume and is_finished_row(run_dir / RESULT_FILE):
+        log.info("resume: %s already has a finished row; not run again", run_id)
+        return objective_value(read_result_row(run_dir / RESULT_FILE), cfg.objective)
     parameters = flatten_parameters(cfg)
-    parameters["overrides"] = " ".join(hydra_cfg.overrides.task)
+    parameters["overrides"] = " ".join(result_overrides(hydra_cfg.overrides.task))
     try:
         spec = prepare_run(cfg)
         row = run_experiment(
             spec,
             run_id=run_id,
             parameters=parameters,
-            progress=not in_multirun,
+            progress=not in_multirun and bars_enabled(cfg.progress),
             outer_jobs=launcher_jobs(hydra_cfg.launcher),
             pairs_dir=run_dir / "pairs",
         )
+    except KeyboardInterrupt:
+        row = ResultRow(run_id=run_id, status="interrupted", error="interrupted while running", parameters=parameters)
+        _save_row(row, run_dir, in_multirun, replace=True)
+        raise
     except CaligoError as error:
         row = ResultRow(run_id=run_id, status="failed", error=str(error), parameters=parameters)
-        write_result_json(row, run_dir)
+        _save_row(row, run_dir, in_multirun, replace=cfg.resume)
         exit_code = EXIT_BAD_INPUT if isinstance(error, ConfigValueError) else EXIT_FAILED
         _report_failure(error, in_multirun, exit_code=exit_code)
-        return
+        return objective_value(row.to_flat_dict(), cfg.objective)
     except Exception as error:  # noqa: BLE001  (a multirun must record every failure as a row)
         message = f"{type(error).__name__}: {error}"
         row = ResultRow(run_id=run_id, status="failed", error=message, parameters=parameters)
-        write_result_json(row, run_dir)
+        _save_row(row, run_dir, in_multirun, replace=cfg.resume)
         if not in_multirun:
             raise
         log.error("Job failed: %s\n%s", message, traceback.format_exc())
-        return
-    path = write_result_json(row, run_dir)
-    log.info("status=%s; row written to %s", row.status, path)
-    if not in_multirun:
-        print(format_run_line(row.to_flat_dict()))
+        return objective_value(row.to_flat_dict(), cfg.objective)
+    _save_row(row, run_dir, in_multirun, replace=cfg.resume)
     if row.status == "aborted" and not in_multirun:
         print(f"caligo-sweep: aborted: {row.reason}", file=sys.stderr)
         sys.exit(EXIT_ABORTED)
+    return objective_value(row.to_flat_dict(), cfg.objective)
+
+
+def _save_row(row: ResultRow, run_dir: Path, in_multirun: bool, *, replace: bool) -> None:
+    """Write the row; a write failure (full disk, read-only folder) ends a single run and fails a sweep's job."""
+    try:
+        path = write_result_json(row, run_dir, replace=replace)
+    except OSError as error:
+        message = f"cannot write {run_dir / RESULT_FILE}: {error}"
+        if not in_multirun:
+            print(f"caligo-sweep: error: {message}", file=sys.stderr)
+            sys.exit(EXIT_FAILED)
+        STATE.job_errors[int(run_dir.name) if run_dir.name.isdigit() else -1] = message
+        log.error("Job failed: %s", message)
+        return
+    log.info("status=%s; row written to %s", row.status, path)
+    if not in_multirun:
+        from caligo_sweep.results.summary import format_run_line  # pandas only after the run
+
+        print(format_run_line(row.to_flat_dict()))
+
+
+def objective_value(record: dict[str, Any], objective: Optional[str]) -> Optional[float]:
+    """The row's value of column ``objective`` as a float (nan when missing), or None without an objective."""
+    if objective is None:
+        return None
+    value = record.get(objective)
+    return float(value) if value is not None else math.nan
 
 
 def launcher_jobs(launcher: DictConfig) -> int | None:
@@ -103,7 +146,7 @@ def _report_failure(error: CaligoError, in_multirun: bool, exit_code: int) -> No
     if in_multirun:
         log.error("Job failed: %s", error)
         return
-    if os.environ.get("HYDRA_FULL_ERROR") == "1":
+    if tracebacks_requested():
         raise error
     print(f"caligo-sweep: error: {error}", file=sys.stderr)
     sys.exit(exit_code)

@@ -1,45 +1,151 @@
 """Command-line entry point: ``python -m caligo_sweep`` and ``caligo-sweep``.
 
-The command line is checked first (:mod:`caligo_sweep.app.preflight`); a mistake ends the program with one line on
-stderr and exit code 2, before Hydra creates any folder. Set ``HYDRA_FULL_ERROR=1`` to see tracebacks instead.
+Hydra composes, sweeps and launches; caligo_sweep checks the input at Hydra's hooks (:mod:`caligo_sweep.app.callbacks`)
+and reports here. A mistake in the input ends the program with one line on stderr and exit code 2, before any folder
+is created; set ``HYDRA_FULL_ERROR=1`` to see tracebacks instead. SIGINT or SIGTERM stops a multirun: no further job
+starts, the table of the rows that exist is written (the running job ``interrupted``, the others ``not_run``), and the
+program exits with code 128 + the signal number. Only Hydra is imported up front, so ``--help`` and ``--cfg`` answer
+fast; the simulation is imported when a job runs.
 """
 
 from __future__ import annotations
 
-import os
+import signal
+import string
 import sys
+from types import FrameType
+from typing import Optional
 
 import hydra
 from omegaconf import DictConfig
 
-from caligo_sweep.app import callbacks
-from caligo_sweep.app.config_path import CONFIG_NAME, config_search_path
-from caligo_sweep.app.job import EXIT_BAD_INPUT, EXIT_FAILED, run_job
-from caligo_sweep.app.preflight import check_command_line
+from caligo_sweep.app.callbacks import InputRefused
+from caligo_sweep.app.config_path import CONFIG_NAME, config_directory, config_search_path
+from caligo_sweep.app.hydra_errors import (
+    describe_input_error,
+    normalise_integer_literals,
+    request_tracebacks_from_hydra,
+    tracebacks_requested,
+)
+from caligo_sweep.app.sweep_state import STATE
 from caligo_sweep.config.store import register_configs
-from caligo_sweep.errors import CaligoError
+
+#: Flags that ask for the app's help (Hydra's own ``--hydra-help`` is left to Hydra).
+HELP_FLAGS = ("--help", "-h")
+#: Flags that make a multirun (they take no value, so they can move in front of the overrides).
+MULTIRUN_FLAGS = ("-m", "--multirun")
+#: Exit codes (see :mod:`caligo_sweep.app.job`): bad input, failed jobs.
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; raised in the main thread wherever it was, like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: Optional[FrameType]) -> None:
+    raise Interrupted(signum)
 
 
 @hydra.main(version_base="1.3", config_path=config_search_path(), config_name=CONFIG_NAME)
-def _hydra_app(cfg: DictConfig) -> None:
-    run_job(cfg)
+def _hydra_app(cfg: DictConfig) -> Optional[float]:
+    from caligo_sweep.app.job import run_job  # the simulation's imports, only when a job runs
+
+    return run_job(cfg)
 
 
 def main() -> None:
-    """Check the command line, then hand over to Hydra."""
+    """Run Hydra on the command line and turn its outcome into one line and an exit code."""
+    request_tracebacks_from_hydra()
+    sys.argv[1:] = normalise_integer_literals(multirun_flag_first(sys.argv[1:]))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     register_configs()
+    if any(arg in HELP_FLAGS for arg in sys.argv[1:]):
+        print_help([arg for arg in sys.argv[1:] if not arg.startswith("-")])
+        return
     try:
-        check_command_line(sys.argv[1:])
-    except CaligoError as error:
-        if os.environ.get("HYDRA_FULL_ERROR") == "1":
-            raise
-        print(f"caligo-sweep: error: {error}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
-    _hydra_app()
-    if callbacks.failed_jobs:
+        _hydra_app()
+    except KeyboardInterrupt as stop:
+        _report_interruption(getattr(stop, "signum", signal.SIGINT))
+    except InputRefused as refused:
+        _refuse(refused.error)
+    except Exception as error:  # noqa: BLE001  (input errors get one line; anything else keeps its traceback)
+        _refuse(error)
+    if STATE.gather_error is not None:
+        print(f"caligo-sweep: error: {STATE.gather_error}", file=sys.stderr)
+        sys.exit(EXIT_FAILED)
+    if STATE.failed_run_ids:
         print(
-            f"caligo-sweep: {len(callbacks.failed_jobs)} job(s) failed ({', '.join(callbacks.failed_jobs)}); "
+            f"caligo-sweep: {len(STATE.failed_run_ids)} job(s) failed ({', '.join(STATE.failed_run_ids)}); "
             "their rows say why (status=failed, error)",
             file=sys.stderr,
         )
         sys.exit(EXIT_FAILED)
+
+
+def multirun_flag_first(args: list[str]) -> list[str]:
+    """Move ``-m`` / ``--multirun`` before the overrides: argparse refuses overrides on both sides of a flag."""
+    flags = [arg for arg in args if arg in MULTIRUN_FLAGS]
+    return flags + [arg for arg in args if arg not in MULTIRUN_FLAGS]
+
+
+def print_help(overrides: list[str]) -> None:
+    """Print the app's help (``conf/hydra/help/caligo.yaml`` with the composed config), as Hydra's ``--help`` does.
+
+    Hydra's own ``--help`` lists the options of every config group of every installed plugin whether the template
+    shows them or not, which takes over a second; this template lists the groups itself.
+    """
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf, open_dict
+
+    try:
+        with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+            cfg = compose(config_name=CONFIG_NAME, overrides=overrides, return_hydra_config=True)
+    except Exception as error:  # noqa: BLE001  (a bad override gets the one-line treatment of any run)
+        _refuse(error)
+    template = string.Template(cfg.hydra.help.template)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    print(template.safe_substitute(CONFIG=OmegaConf.to_yaml(cfg)))
+
+
+def _refuse(error: BaseException) -> None:
+    """One line and exit code 2 for an input error; any other error is raised again with its traceback."""
+    message = describe_input_error(error, sys.argv[1:])
+    if message is None or tracebacks_requested():
+        raise error
+    print(f"caligo-sweep: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _report_interruption(signum: int) -> None:
+    """Write the table of an interrupted sweep, say where it is and how to finish it, and exit 128 + signum."""
+    for ignored in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(ignored, signal.SIG_IGN)  # the table is written whole, even if the signal is repeated
+    name = signal.Signals(signum).name
+    sweep_dir = STATE.sweep_dir
+    if STATE.progress is not None:
+        STATE.progress.close()
+    if sweep_dir is None or not sweep_dir.is_dir():
+        print(f"caligo-sweep: stopped by {name}", file=sys.stderr)
+        sys.exit(128 + signum)
+    from caligo_sweep.app.gather import format_counts, gather_sweep, status_counts
+
+    try:
+        table = gather_sweep(sweep_dir, interrupted=True, job_errors=STATE.job_errors)
+    except OSError as error:
+        print(f"caligo-sweep: stopped by {name}; the table could not be written ({error}); "
+              f"run caligo-sweep-gather {sweep_dir} once there is room", file=sys.stderr)  # fmt: skip
+        sys.exit(128 + signum)
+    print(
+        f"caligo-sweep: stopped by {name}; table of {len(table)} rows ({format_counts(status_counts(table))}) "
+        f"written to {sweep_dir / 'results.parquet'}; to finish the sweep, run the same command with "
+        f"resume=true hydra.sweep.dir={sweep_dir}",
+        file=sys.stderr,
+    )
+    sys.exit(128 + signum)

@@ -115,7 +115,6 @@ class WorkersSchema:
     n_jobs: int = 1  #: parallel workers; -1 uses every core
     batch_size: int = 1_000_000  #: pairs per batch (one SeedSequence child each)
     backend: str = "loky"  #: joblib backend: loky | threading | dask | ray
-    progress: bool = True  #: progress bar on stderr for runs longer than about a second
 
 
 @dataclass
@@ -162,3 +161,7 @@ class RunSchema:
     protocol: ProtocolSchema = field(default_factory=ProtocolSchema)
     num_pairs: int = 1_000_000  #: EPR pairs to deliver (link) or pairs created before loss (pdc)
     seed: int = 20140402  #: root seed; batch i uses SeedSequence(seed).spawn(n_batches)[i]
+    max_num_pairs: int = 10**12  #: refuse larger num_pairs (the message estimates the run time); raise to allow
+    progress: bool = True  #: progress bars on stderr (over batches in a run, over jobs in a multirun) on a terminal
+    resume: bool = False  #: multirun into an existing hydra.sweep.dir: run only the jobs without a whole row
+    objective: Optional[str] = None  #: numeric result column a job returns to optimising sweepers (e.g. Optuna)

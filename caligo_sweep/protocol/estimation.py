@@ -18,7 +18,7 @@ References
 
 from __future__ import annotations
 
-from scipy.stats import beta
+from scipy.special import betaincinv  # the beta quantile (scipy.stats.beta.ppf) without importing scipy.stats
 
 
 def require_error_count(n_errors: int, n_sifted: int) -> None:
@@ -55,4 +55,4 @@ def qber_upper_bound(n_errors: int, n_sifted: int, eps: float) -> float:
     require_error_count(n_errors, n_sifted)
     if n_errors == n_sifted:
         return 1.0
-    return float(beta.ppf(1.0 - eps, n_errors + 1, n_sifted - n_errors))
+    return float(betaincinv(n_errors + 1, n_sifted - n_errors, 1.0 - eps))

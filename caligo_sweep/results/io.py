@@ -1,58 +1,139 @@
-"""Reading and writing result rows and sweep tables.
+"""Reading and writing result rows and sweep tables, so that a reader sees a whole file or none.
 
 A run writes ``result.json`` (one flat row) into its own folder. A sweep gathers every job's row into
-``results.parquet`` and ``results.csv`` next to the job folders. Nothing existing is overwritten silently: a file
-that is already there makes :func:`write_result_json` fail.
+``results.parquet`` and ``results.csv`` next to the job folders. Every file is written atomically: into a temporary
+file in the same folder, flushed to disk (``fsync``), then renamed over the final name, so a crash, a kill or a full
+disk leaves either the previous state or the whole new file, never a torn one. A row that is there anyway but cannot
+be read (an older writer, a copy gone wrong) is reported as unreadable, never as a crash.
+
+pandas is imported only by the functions that build tables, so that a run that writes one row starts fast.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
+from caligo_sweep.results.row import ResultRow, column_names
 
-from caligo_sweep.results.row import ResultRow
-from caligo_sweep.results.table import table_from_rows
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: File name of one run's row inside its run folder.
 RESULT_FILE = "result.json"
+#: File names of the sweep table inside the sweep folder.
+TABLE_FILES = ("results.parquet", "results.csv")
+#: Statuses of a row that needs no re-run: the run finished and its analysis is complete.
+FINISHED_STATUSES = frozenset({"ok", "insecure", "aborted"})
 
 
-def write_result_json(row: ResultRow, run_dir: Path) -> Path:
-    """Write one run's row as ``run_dir / result.json``.
+class UnreadableRow(Exception):
+    """A ``result.json`` that is missing, empty, torn or not a row; the message says which."""
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
+    """Create or replace ``path`` with what ``write(handle)`` writes, atomically (temporary file, fsync, rename).
+
+    Raises
+    ------
+    OSError
+        If the folder is not writable or the disk is full; ``path`` is then unchanged and no temporary file remains.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_result_json(row: ResultRow, run_dir: Path, *, replace: bool = False) -> Path:
+    """Write one run's row as ``run_dir / result.json``, atomically.
+
+    Parameters
+    ----------
+    row : ResultRow
+        The row.
+    run_dir : pathlib.Path
+        The run's folder (created if needed).
+    replace : bool
+        Replace an existing row (a resumed job re-running an unfinished one). Otherwise an existing row is an error.
 
     Raises
     ------
     FileExistsError
-        If the folder already holds a result (a previous run's output is never overwritten).
+        If the folder already holds a result and ``replace`` is false (a previous run's output is never overwritten).
+    OSError
+        If the file cannot be written (read-only folder, full disk); no partial file remains.
     """
-    run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / RESULT_FILE
-    with path.open("x", encoding="utf-8") as handle:
-        json.dump(_json_safe(row.to_flat_dict()), handle, indent=2, allow_nan=False)
-        handle.write("\n")
-    return path
+    if path.exists() and not replace:
+        raise FileExistsError(f"{path} already exists; a previous run's row is never overwritten")
+    text = json.dumps(_json_safe(row.to_flat_dict()), indent=2, allow_nan=False) + "\n"
+    return write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
-def read_result_rows(sweep_dir: Path) -> pd.DataFrame:
-    """Collect every ``*/result.json`` below a sweep folder into one table, one row per job.
+def read_result_row(path: Path) -> dict[str, Any]:
+    """One ``result.json`` as a flat mapping.
 
-    Rows are ordered by Hydra job number (the job folder name) when it is numeric. Integer and boolean columns
-    keep nullable dtypes when some rows are empty (:func:`~caligo_sweep.results.table.table_from_rows`).
+    Raises
+    ------
+    UnreadableRow
+        If the file is missing, empty, torn (not valid JSON) or lacks the ``run_id`` and ``status`` of a row.
     """
-    paths = sorted(sweep_dir.glob(f"*/{RESULT_FILE}"), key=_job_sort_key)
-    return table_from_rows(json.loads(path.read_text(encoding="utf-8")) for path in paths)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UnreadableRow(f"{path.parent.name}/{RESULT_FILE} is missing") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UnreadableRow(f"{path.parent.name}/{RESULT_FILE} cannot be read ({error})") from None
+    if not text.strip():
+        raise UnreadableRow(f"{path.parent.name}/{RESULT_FILE} is empty (0 bytes; a full disk?)")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableRow(f"{path.parent.name}/{RESULT_FILE} is torn or not JSON ({error.msg})") from None
+    if not isinstance(record, dict) or not {"run_id", "status"} <= record.keys():
+        raise UnreadableRow(f"{path.parent.name}/{RESULT_FILE} is not a result row")
+    return record
+
+
+def is_finished_row(path: Path) -> bool:
+    """Whether ``path`` holds a whole row of a run that finished (resume skips such jobs)."""
+    try:
+        record = read_result_row(path)
+    except UnreadableRow:
+        return False
+    return record["status"] in FINISHED_STATUSES and set(column_names()) <= record.keys()
+
+
+def rows_to_table(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as a table: the fixed columns in :func:`~caligo_sweep.results.row.column_names` order, then the rest."""
+    if not records:
+        import pandas as pd
+
+        return pd.DataFrame(columns=column_names())
+    from caligo_sweep.results.table import table_from_rows  # pandas only when a table is built
+
+    return table_from_rows(records)
 
 
 def write_sweep_table(table: pd.DataFrame, sweep_dir: Path) -> tuple[Path, Path]:
-    """Write the sweep table as ``results.parquet`` and ``results.csv`` in ``sweep_dir``."""
-    parquet_path = sweep_dir / "results.parquet"
-    csv_path = sweep_dir / "results.csv"
-    table.to_parquet(parquet_path, index=False)
-    table.to_csv(csv_path, index=False)
+    """Write the sweep table as ``results.parquet`` and ``results.csv`` in ``sweep_dir``, each atomically."""
+    parquet_path, csv_path = (sweep_dir / name for name in TABLE_FILES)
+    write_atomically(parquet_path, lambda handle: table.to_parquet(handle, index=False))
+    write_atomically(csv_path, lambda handle: handle.write(table.to_csv(index=False).encode("utf-8")))
     return parquet_path, csv_path
 
 
@@ -66,8 +147,3 @@ def _json_safe(record: dict[str, Any]) -> dict[str, Any]:
             value = None
         safe[key] = value
     return safe
-
-
-def _job_sort_key(path: Path) -> tuple[int, str]:
-    name = path.parent.name
-    return (int(name), name) if name.isdigit() else (10**9, name)

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Optional
 
 #: Run outcome: ``ok`` secure and finished; ``insecure`` finished, point not secure; ``aborted`` insecure with
-#: ``protocol.strict``; ``failed`` an error stopped the run.
-Status = Literal["ok", "insecure", "aborted", "failed"]
+#: ``protocol.strict``; ``failed`` an error stopped the run; ``interrupted`` the sweep was stopped (SIGINT, SIGTERM)
+#: while the run was going; ``not_run`` the sweep was stopped before the run started.
+Status = Literal["ok", "insecure", "aborted", "failed", "interrupted", "not_run"]
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,17 @@ def batch_seed_sequence(seed: int, index: int) -> np.random.SeedSequence:
 def batch_seed_sequences(seed: int, n_batches: int) -> list[np.random.SeedSequence]:
     """All batch SeedSequences of a run, ``SeedSequence(seed).spawn(n_batches)``."""
     return np.random.SeedSequence(check_seed(seed)).spawn(n_batches)
+
+
+#: Single-core speed of the two sampling paths, the slow end of what ``benchmarks/bench_engine.py`` measures on the
+#: heralded link with device noise (README, Performance), so that estimates err long: the counts path costs a
+#: fixed time per batch [s], the bits path a time per pair (pairs per second).
+COUNTS_SECONDS_PER_BATCH = 5e-5
+BITS_PAIRS_PER_SECOND = 1.5e8
+
+
+def estimated_run_seconds(num_pairs: int, batch_size: int, sampling: str, n_workers: int) -> float:
+    """Rough wall time [s] of sampling ``num_pairs`` pairs on ``n_workers`` cores (for size limits and messages)."""
+    n_batches = -(-int(num_pairs) // max(1, int(batch_size)))
+    single_core = n_batches * COUNTS_SECONDS_PER_BATCH if sampling == "counts" else num_pairs / BITS_PAIRS_PER_SECOND
+    return single_core / max(1, n_workers)

@@ -13,20 +13,21 @@ seeding contract.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
-from joblib import Parallel, delayed
-from tqdm import tqdm
 
 from caligo_sweep.engine import SAMPLING_METHODS, PairBits, PairCounts, sample_bits, sample_counts
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.model import PhysicalModel
+from caligo_sweep.runner.local_pool import counts_with_parent_working
 from caligo_sweep.runner.plan import BatchPlan, check_seed
 from caligo_sweep.runner.transport import BitsHandle, export_bits, import_bits, shared_folder
 from caligo_sweep.runner.workers import (
@@ -34,6 +35,7 @@ from caligo_sweep.runner.workers import (
     check_backend,
     check_n_jobs,
     check_outer_jobs,
+    end_with_parent,
     resolve_n_jobs,
     supports_generator,
 )
@@ -44,8 +46,6 @@ logger = logging.getLogger("caligo_sweep.runner")
 PROGRESS_DELAY_S = 1.0
 #: Packed bits [bytes] a run that returns bits may have in flight at once (see ``_bits_window``).
 BITS_IN_FLIGHT_BYTES = 128 * 2**20
-#: Batches per worker in one dispatch window for backends that cannot stream results (Ray's pool).
-_WINDOW_PER_JOB = 8
 
 BatchResult = tuple[PairCounts, "PairBits | BitsHandle | None"]
 
@@ -91,12 +91,16 @@ def _run_batch(
     sampling: str,
     return_bits: bool,
     bits_folder: str | None,
+    parent_pid: int | None = None,
 ) -> BatchResult:
     """Sample batch ``index`` from its own stream; reduce bits to counts in the worker unless they are wanted.
 
     With ``bits_folder`` (loky workers), the bits are left in shared memory and a small handle is returned.
     ``seed`` has been validated once for the run; the stream is :func:`~caligo_sweep.runner.plan.batch_seed_sequence`.
+    ``parent_pid`` (pool workers) ties the worker's life to the run's process (:func:`end_with_parent`).
     """
+    if parent_pid is not None:
+        end_with_parent(parent_pid)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
     if sampling == "counts":
         return sample_counts(model, n_pairs, rng), None
@@ -152,6 +156,30 @@ def _bits_window(n_jobs: int, batch_size: int) -> int:
     return n_jobs * min(64, max(2, per_job))
 
 
+def guided_chunks(n_batches: int, n_jobs: int) -> list[range]:
+    """Consecutive ranges of batch indices for ``n_jobs`` workers, large first and shrinking to single batches.
+
+    Guided self-scheduling: each range holds ``1 / (2 n_jobs)`` of the batches still unassigned, so the workers
+    start with a few long tasks (little hand-over) and finish within about one batch of each other (no idle tail),
+    with about ``2 n_jobs ln(n_batches)`` tasks in all.
+    """
+    chunks, start = [], 0
+    while start < n_batches:
+        size = max(1, -(-(n_batches - start) // (2 * n_jobs)))
+        chunks.append(range(start, min(n_batches, start + size)))
+        start += size
+    return chunks
+
+
+def _run_chunk(
+    model: PhysicalModel, plan: BatchPlan, seed: int, sampling: str, indices: range, parent_pid: int | None
+) -> PairCounts:
+    """Counts of the batches ``indices``, each from its own stream, merged in the worker (exact integer sums)."""
+    return PairCounts.merge(
+        _run_batch(model, plan.size_of(i), seed, i, sampling, False, None, parent_pid)[0] for i in indices
+    )
+
+
 def _ordered_batches(
     model: PhysicalModel,
     plan: BatchPlan,
@@ -160,46 +188,70 @@ def _ordered_batches(
     backend: str,
     sampling: str,
     return_bits: bool,
-) -> Iterator[BatchResult]:
-    """Yield every batch's result in batch-index order, computing them on ``n_jobs`` workers.
+) -> Iterator[tuple[int, BatchResult]]:
+    """Yield ``(batches done, result)``, computing the batches on ``n_jobs`` workers (in batch order with bits).
 
-    Small results (counts) stream through one ``Parallel(return_as="generator")`` call. Batches that return bits go
-    in windows of :func:`_bits_window` batches: the next window is dispatched only once this one has been consumed,
-    so at most one window of bits exists at a time however slow the sink (joblib dispatches new tasks when tasks
-    complete, not when results are consumed). Loky workers hand their bits over through shared memory
-    (:mod:`caligo_sweep.runner.transport`). joblib groups short tasks itself (``batch_size="auto"``).
+    Without bits, the workers merge the counts of :func:`guided_chunks` of batches themselves and return one small
+    result per chunk; on loky, this process works as one of the ``n_jobs``
+    (:func:`~caligo_sweep.runner.local_pool.counts_with_parent_working`). Batches that return bits go one per task, in windows of :func:`_bits_window` batches: the next
+    window is dispatched only once this one has been consumed, so at most one window of bits exists at a time however
+    slow the sink (joblib dispatches new tasks when tasks complete, not when results are consumed). Loky workers
+    hand their bits over through shared memory (:mod:`caligo_sweep.runner.transport`).
     """
     if n_jobs == 1:
         for i in range(plan.n_batches):
-            yield _run_batch(model, plan.size_of(i), seed, i, sampling, return_bits, None)
+            yield 1, _run_batch(model, plan.size_of(i), seed, i, sampling, return_bits, None)
         return
+    if not return_bits and backend == "loky":
+        run_chunk = functools.partial(_run_chunk, model, plan, seed, sampling)
+        for size, counts in counts_with_parent_working(guided_chunks(plan.n_batches, n_jobs), n_jobs, run_chunk):
+            yield size, (counts, None)
+        return
+    from joblib import Parallel, delayed  # only a parallel run needs joblib
+
     use_shared = return_bits and backend == "loky"
+    return_as = "generator" if supports_generator(backend) else "list"
     with backend_session(backend, n_jobs) as joblib_backend, shared_folder(use_shared) as folder:
+        if not return_bits:
+            chunks = guided_chunks(plan.n_batches, n_jobs)
+            tasks = (delayed(_run_chunk)(model, plan, seed, sampling, chunk, os.getpid()) for chunk in chunks)
+            results = Parallel(n_jobs=n_jobs, backend=joblib_backend, return_as=return_as, batch_size=1)(tasks)
+            for chunk, counts in zip(chunks, results):
+                yield len(chunk), (counts, None)
+            return
         tasks = (
-            delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, return_bits, folder)
+            delayed(_run_batch)(model, plan.size_of(i), seed, i, sampling, True, folder, os.getpid())
             for i in range(plan.n_batches)
         )
-        return_as = "generator" if supports_generator(backend) else "list"
-        if not return_bits and return_as == "generator":
-            yield from Parallel(n_jobs=n_jobs, backend=joblib_backend, return_as="generator")(tasks)
-            return
-        window = _bits_window(n_jobs, plan.batch_size) if return_bits else _WINDOW_PER_JOB * n_jobs
+        window = _bits_window(n_jobs, plan.batch_size)
         with Parallel(n_jobs=n_jobs, backend=joblib_backend, return_as=return_as) as parallel:
             for _ in range(0, plan.n_batches, window):
                 for counts, bits in parallel(itertools.islice(tasks, window)):
-                    yield counts, (import_bits(bits) if isinstance(bits, BitsHandle) else bits)
+                    yield 1, (counts, import_bits(bits) if isinstance(bits, BitsHandle) else bits)
+
+
+def _batch_bar(n_batches: int):  # noqa: ANN202  (a tqdm; imported lazily)
+    """A tqdm bar over the batches on stderr, shown once the run has lasted ``PROGRESS_DELAY_S``."""
+    from tqdm import tqdm
+
+    return tqdm(total=n_batches, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch")
 
 
 def _hand_over_bits(
-    batches: Iterator[BatchResult], kept: list[PairBits] | None, bits_sink: Callable[[PairBits], None] | None
+    batches: Iterator[tuple[int, BatchResult]],
+    kept: list[PairBits] | None,
+    bits_sink: Callable[[PairBits], None] | None,
+    bar: Any,
 ) -> Iterator[PairCounts]:
-    """Pass each batch's bits (if any) to ``kept`` and ``bits_sink`` in batch order, and yield its counts."""
-    for counts, bits in batches:
+    """Pass each batch's bits (if any) to ``kept`` and ``bits_sink`` in batch order, move the bar, yield the counts."""
+    for done, (counts, bits) in batches:
         if bits is not None:
             if kept is not None:
                 kept.append(bits)
             if bits_sink is not None:
                 bits_sink(bits)
+        if bar is not None:
+            bar.update(done)
         yield counts
 
 
@@ -275,11 +327,10 @@ def run_pairs(
     start = time.perf_counter()
     kept: list[PairBits] | None = [] if keep_bits else None
     stream = _ordered_batches(model, plan, seed, jobs, backend, sampling, return_bits)
-    bar = tqdm(
-        stream, total=plan.n_batches, disable=not progress, delay=PROGRESS_DELAY_S, file=sys.stderr, unit="batch"
-    )
-    with contextlib.closing(stream), bar:  # closing: a failing sink still shuts the pool and shared folder down
-        total = PairCounts.merge(_hand_over_bits(bar, kept, bits_sink))  # merged as batches arrive: O(1) memory
+    bar = _batch_bar(plan.n_batches) if progress else None
+    # closing: a failing sink still shuts the pool and shared folder down; counts are merged as they arrive (O(1))
+    with contextlib.closing(stream), bar if bar is not None else contextlib.nullcontext():
+        total = PairCounts.merge(_hand_over_bits(stream, kept, bits_sink, bar))
     output = RunOutput(
         counts=total,
         bits=kept,

@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
+import os
+import sys
 from typing import Iterator
-
-import joblib
-from joblib import parallel_config
-from joblib.parallel import get_active_backend
 
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import require_integer, require_positive_integer
+
+logger = logging.getLogger("caligo_sweep.runner")
+
+#: Linux prctl option: signal this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+#: Whether this (worker) process has already asked for it.
+_parent_death_signal_set = False
 
 #: Names accepted for ``workers.backend``.
 BACKENDS = ("loky", "threading", "dask", "ray")
@@ -62,15 +68,19 @@ def check_outer_jobs(outer_jobs: int | None) -> int | None:
 
 def available_cores() -> int:
     """Cores this process may use (joblib's count: honours CPU affinity and cgroup quotas)."""
+    import joblib  # joblib (and loky, psutil) only once workers are considered
+
     return max(1, joblib.cpu_count())
 
 
 def inside_outer_workers() -> bool:
     """True when this code runs inside a joblib worker (any backend) or a Dask worker."""
+    from joblib.parallel import get_active_backend
+
     backend, _ = get_active_backend()
     if (getattr(backend, "nesting_level", 0) or 0) >= 1:
         return True
-    if importlib.util.find_spec("distributed") is not None:
+    if "distributed" in sys.modules:  # a Dask worker has imported it; importing it here would cost 0.3 s per run
         from joblib._parallel_backends import inside_dask_worker
 
         return inside_dask_worker()
@@ -106,12 +116,38 @@ def effective_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None = None)
 
 def resolve_n_jobs(n_jobs: int, n_batches: int, outer_jobs: int | None) -> int:
     """:func:`effective_n_jobs` for settings already validated (by ``check_run_settings``): no checks repeated."""
-    requested = available_cores() if n_jobs == -1 else int(n_jobs)
+    if n_jobs == 1:
+        return 1
+    cores = available_cores()
+    requested = cores if n_jobs == -1 else int(n_jobs)
+    if requested > cores:
+        logger.warning("workers.n_jobs=%d exceeds the %d available cores; using %d", requested, cores, cores)
+        requested = cores
     if outer_jobs is not None:
-        requested = min(requested, max(1, available_cores() // int(outer_jobs)))
+        requested = min(requested, max(1, cores // int(outer_jobs)))
     elif inside_outer_workers():
         requested = 1
     return max(1, min(requested, n_batches))
+
+
+def end_with_parent(parent_pid: int) -> None:
+    """In a worker process of the run started by ``parent_pid``: end this worker when its parent process dies.
+
+    A loky worker outlives a parent that is killed (SIGKILL, the out-of-memory killer) and would go on sampling
+    batches nobody collects. On Linux the worker asks the kernel to send it SIGKILL when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``), once per process; in the parent's own process (n_jobs = 1, threads) nothing
+    happens. Other systems keep joblib's default.
+    """
+    global _parent_death_signal_set
+    if _parent_death_signal_set or os.getpid() == parent_pid or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _parent_death_signal_set = True
+    if os.getppid() != parent_pid and os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def supports_generator(backend: str) -> bool:
@@ -128,6 +164,8 @@ def backend_session(backend: str, n_jobs: int) -> Iterator[str | None]:
     starts it with ``n_jobs`` CPUs and shuts it down afterwards. ``loky`` and ``threading`` need nothing.
     ``backend`` must already have passed :func:`check_backend` (``check_run_settings`` does it once per run).
     """
+    from joblib import parallel_config
+
     if backend == "dask":
         from distributed import Client, get_client
 

@@ -1,80 +1,128 @@
-"""Bad input stops the program before any work with one line naming the key, the allowed range and the value."""
+"""Bad input and bad environments: one line naming the key, exit code 2, no traceback, no output folder.
+
+The table runs ``main()`` in-process (a fresh interpreter per case would cost a second each); a few cases also run
+as a real command, where the exit code and the absence of a traceback are the process's own.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
 
 import pytest
 
-from caligo_sweep.app.preflight import CommandLineError, check_command_line
-from caligo_sweep.errors import ConfigValueError
-
+# (command line, text the one-line message must contain: the key, and where useful the range or the value)
 BAD_INPUTS = [
-    # (override, key, allowed-range fragment, given value)
-    ("nsm.r=1.5", "nsm.r", "[0, 1]", "1.5"),
-    ("nsm.nu=-1", "nsm.nu", "[0, 1]", "-1"),
-    ("link.fidelity=0.2", "link.fidelity", "(0.5, 1]", "0.2"),
-    ("link.fidelity=0.5", "link.fidelity", "(0.5, 1]", "0.5"),
-    ("num_pairs=0", "num_pairs", ">= 1", "0"),
-    ("workers.n_jobs=0", "workers.n_jobs", ">= 1", "0"),
-    ("link=nonsense", "link", "auto, depolarise, heralded, perfect", "nonsense"),
-    ("nsm.rr=0.5", "nsm.rr", "delta_t_ns", "nsm"),
-    ("nsm.r=abc", "nsm.r", "float", "abc"),
-    ("seed=-3", "seed", ">= 0", "-3"),
-    ("link=heralded link.visibility=1.2", "link.visibility", "[0, 1]", "1.2"),
-    ("link=heralded link.length=-1", "link.length", ">= 0", "-1"),
-    ("link=heralded link.dark_count_probability=1.5", "link.dark_count_probability", "[0, 1]", "1.5"),
-    ("link=heralded link.eta=0", "link.eta", "(0, 1]", "0"),
-    ("device=generic device.T2=2e10", "device.T2", "device.T1", "20000000000"),
-    ("workers.backend=mpi", "workers.backend", "loky", "mpi"),
-    ("engine.sampling=exact", "engine.sampling", "counts", "exact"),
-    ("source=pdc source.mu=-1", "source.mu", "> 0", "-1"),
+    ("nsm.r=1.5", ["nsm.r", "[0, 1]", "1.5"]),
+    ("nsm.nu=-1", ["nsm.nu", "[0, 1]", "-1"]),
+    ("nsm.delta_t_ns=-1", ["nsm.delta_t_ns", "-1"]),
+    ("nsm.ec_efficiency=0.5", ["nsm.ec_efficiency", "0.5"]),
+    ("nsm.memory_dim=1", ["nsm.memory_dim", "1"]),
+    ("link.fidelity=0.2", ["link.fidelity", "(0.5, 1]", "0.2"]),
+    ("link.fidelity=0.5", ["link.fidelity", "(0.5, 1]", "0.5"]),
+    ("link.prob_success=0", ["link.prob_success", "0"]),
+    ("link.fidelity=[1,2]", ["link.fidelity"]),
+    ("num_pairs=0", ["num_pairs", ">= 1", "0"]),
+    ("num_pairs=1.5", ["num_pairs", "integer", "1.5"]),
+    ("num_pairs=10**30", ["num_pairs", "integer", "10**30"]),
+    ("num_pairs=1e15", ["num_pairs", "max_num_pairs", " h on ", "1000000000000000"]),
+    ("max_num_pairs=0", ["max_num_pairs", "0"]),
+    ("seed=-3", ["seed", ">= 0", "-3"]),
+    ("seed=1.5", ["seed", "integer"]),
+    ("workers.n_jobs=0", ["workers.n_jobs", ">= 1", "0"]),
+    ("workers.n_jobs=-2", ["workers.n_jobs", "-2"]),
+    ("workers.batch_size=0", ["workers.batch_size", "0"]),
+    ("workers.backend=mpi", ["workers.backend", "loky", "mpi"]),
+    ("engine.sampling=exact", ["engine.sampling", "counts", "exact"]),
+    ("engine.save_bits=true", ["engine.sampling", "bits"]),
+    ("eta.semantics=sideways", ["eta.semantics", "detector_only", "sideways"]),
+    ("protocol.qber_eps=0", ["protocol.qber_eps", "0"]),
+    ("progress=maybe", ["progress", "true or false", "maybe"]),
+    ("objective=happiness", ["objective", "ot_length_bits", "happiness"]),
+    ("resume=true", ["resume", "-m"]),
+    ("link=heralded link.visibility=1.2", ["link.visibility", "[0, 1]", "1.2"]),
+    ("link=heralded link.length=-1", ["link.length", ">= 0", "-1"]),
+    ("link=heralded link.dark_count_probability=1.5", ["link.dark_count_probability", "[0, 1]", "1.5"]),
+    ("link=heralded link.eta=0", ["link.eta", "(0, 1]", "0"]),
+    ("link=heralded link.num_multiplexing_modes=0", ["link.num_multiplexing_modes", "0"]),
+    ("device=generic device.T2=2e10", ["device.T2", "device.T1", "20000000000"]),
+    ("device=generic device.T1=-1", ["device.T1", "-1"]),
+    ("source=pdc source.mu=-1", ["source.mu", "> 0", "-1"]),
+    # misspelled or unknown groups, options and keys, with the valid names listed
+    ("link=nonsense", ["link", "auto, depolarise, heralded, perfect", "nonsense"]),
+    ("nsm=strong", ["nsm", "default", "strong"]),
+    ("experiment=nope", ["experiment", "erven2014", "nope"]),
+    ("hydra/launcher=rocket", ["hydra/launcher", "basic", "rocket"]),
+    ("nsmm.r=0.5", ["nsmm.r", "not a known key", "nsm, num_pairs"]),
+    ("linkk=heralded", ["linkk", "not a known key", "link"]),
+    ("nsm.rr=0.5", ["nsm.rr", "not a known key", "delta_t_ns"]),
+    ("link.fidelty=0.5", ["link.fidelty", "not a known key", "fidelity"]),
+    ("+nsmm.r=0.5", ["nsmm", "not a known key", "nsm"]),
+    ("++nsm.rr=0.5", ["nsm.rr", "not a known key", "memory_dim"]),
+    ("+nsm.r=0.5", ["nsm.r"]),
+    ("~nsm", ["~nsm", "deleting"]),
+    ("nsm.r=abc", ["nsm.r", "float", "abc"]),
+    ("nsm.r=[", ["nsm.r=[", "cannot be parsed"]),
+    ("nsm.r=0.5,0.7", ["nsm.r=0.5,0.7", "-m"]),
+    # sweeps: every value of every swept key is checked before the sweep folder exists
+    ("nsm.r=0.5,1.5 -m", ["nsm.r", "[0, 1]", "1.5"]),
+    ("link=heralded,nonsense -m", ["link", "auto, depolarise, heralded, perfect", "nonsense"]),
+    ("nsm.r=range(0.5,1.6,0.5) -m", ["nsm.r", "[0, 1]", "1.5"]),
+    ("nsm.r=choice(0.5,2) -m", ["nsm.r", "2"]),
+    ("nsmm.r=0.5,0.7 -m", ["nsmm.r", "not a known key"]),
+    ("nsm.r=interval(0.5,0.7) -m", ["nsm.r", "optimising sweeper"]),
+    ("hydra/sweeper=optuna nsm.r=interval(0.5,1.5) -m", ["nsm.r", "[0, 1]", "1.5"]),
+    ("link=heralded link.length=0,10 link.visibility=1.1,0.9 -m", ["link.visibility", "1.1"]),
+]
+
+# bad environments: (command line with {tmp} for the test's folder, key in the message, folder that must not exist)
+BAD_ENVIRONMENTS = [
+    ("hydra.run.dir=/proc/caligo-run num_pairs=1000", "hydra.run.dir", "/proc/caligo-run"),
+    ("hydra.sweep.dir=/proc/caligo-sweep num_pairs=1000 nsm.r=0.5,0.7 -m", "hydra.sweep.dir", "/proc/caligo-sweep"),
+    ("hydra.run.dir={tmp}/a_file/run num_pairs=1000", "hydra.run.dir", "{tmp}/a_file/run"),
+    ("hydra.sweep.dir={tmp}/missing resume=true nsm.r=0.5,0.7 -m", "hydra.sweep.dir", "{tmp}/missing"),
 ]
 
 
-@pytest.mark.parametrize("override,key,allowed,value", BAD_INPUTS)
-def test_preflight_names_key_range_and_value(override, key, allowed, value):
-    with pytest.raises((CommandLineError, ConfigValueError)) as caught:
-        check_command_line(override.split())
-    message = str(caught.value)
-    assert "\n" not in message
-    assert key in message and allowed in message and value in message
+def _assert_refused(code: int, err: str, needles: list[str], cwd: Path) -> None:
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert len(lines) == 1, err
+    assert lines[0].startswith("caligo-sweep: error: ")
+    assert all(needle in lines[0] for needle in needles), (needles, lines[0])
+    assert "Traceback" not in err
+    assert not (cwd / "outputs").exists()
 
 
-@pytest.mark.parametrize("override,key,allowed,value", BAD_INPUTS[:8])
-def test_cli_exits_with_one_line_and_no_output_folder(cli, override, key, allowed, value):
-    result = cli(override)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert key in lines[0] and allowed in lines[0] and value in lines[0]
-    assert "Traceback" not in result.stderr
-    assert not (cli.cwd / "outputs").exists()
+@pytest.mark.parametrize("command,needles", BAD_INPUTS, ids=[c for c, _ in BAD_INPUTS])
+def test_bad_input_gets_one_line_and_exit_2(main_in, tmp_path, command, needles):
+    if "optuna" in command and importlib.util.find_spec("hydra_plugins.hydra_optuna_sweeper") is None:
+        pytest.skip("hydra-optuna-sweeper not installed")
+    code, _, err = main_in(tmp_path, *command.split())
+    _assert_refused(code, err, needles, tmp_path)
 
 
-def test_a_bad_value_inside_a_sweep_stops_the_whole_sweep_before_any_job(cli):
-    result = cli("nsm.r=0.5,1.5", "num_pairs=1000", "-m")
-    assert result.returncode == 2
-    assert "nsm.r" in result.stderr and "1.5" in result.stderr
-    assert not (cli.cwd / "outputs").exists()
+@pytest.mark.parametrize("command,key,folder", BAD_ENVIRONMENTS, ids=[c.split()[0] for c, _, _ in BAD_ENVIRONMENTS])
+def test_bad_environment_gets_one_line_and_exit_2(main_in, tmp_path, command, key, folder):
+    (tmp_path / "a_file").write_text("not a folder")
+    code, _, err = main_in(tmp_path, *command.format(tmp=tmp_path).split())
+    _assert_refused(code, err, [key], tmp_path)
+    assert not Path(folder.format(tmp=tmp_path)).exists()
 
 
-def test_good_command_line_passes_preflight(tmp_path):
-    check_command_line(["link=heralded", "nsm.r=0.5,0.7,0.9", "-m", f"hydra.sweep.dir={tmp_path}"])
+def test_a_full_disk_is_refused_before_the_run(main_in, tmp_path, monkeypatch):
+    from caligo_sweep.app import input_checks
+
+    full = type("Usage", (), {"free": 2**20})()
+    monkeypatch.setattr(input_checks.shutil, "disk_usage", lambda path: full)
+    code, _, err = main_in(tmp_path, "num_pairs=1000")
+    _assert_refused(code, err, ["hydra.run.dir", "MiB free"], tmp_path)
 
 
-def test_preflight_also_checks_the_sweeps_an_experiment_preset_declares():
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    from caligo_sweep.app.config_path import config_directory
-    from caligo_sweep.app.preflight import _preset_sweeps
-    from caligo_sweep.config.store import register_configs
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    register_configs()
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
-        given = OverridesParser.create().parse_overrides(["experiment=security_boundary", "nsm.r=0.5"])
-        declared = {o.key_or_group: list(o.sweep_string_iterator()) for o in _preset_sweeps(given)}
-    GlobalHydra.instance().clear()
-    assert declared == {"link.fidelity": ["0.9", "0.95", "0.98", "0.99", "0.995"]}  # nsm.r is set on the command line
+@pytest.mark.skipif(importlib.util.find_spec("ray") is not None, reason="ray is installed")
+def test_a_backend_that_is_not_installed_is_refused(main_in, tmp_path):
+    code, _, err = main_in(tmp_path, "workers.backend=ray")
+    _assert_refused(code, err, ["workers.backend", "pip install"], tmp_path)
 
 
 def test_a_fixed_output_folder_that_holds_results_is_refused(cli):
@@ -85,3 +133,20 @@ def test_a_fixed_output_folder_that_holds_results_is_refused(cli):
     assert again.returncode == 2
     assert "hydra.run.dir" in again.stderr and "fixed" in again.stderr and len(again.stderr.strip().splitlines()) == 1
     assert (cli.cwd / "fixed" / "result.json").read_text() == before
+
+
+@pytest.mark.parametrize("command", ["nsmm.r=0.5", "link=glob(nothing_like_this) nsm.r=2,0.5 -m", "nsm.r=[", "~nsm"])
+def test_as_a_real_command_bad_input_exits_2_without_traceback(cli, command):
+    result = cli(*command.split())
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (cli.cwd / "outputs").exists()
+
+
+def test_integers_in_scientific_notation_are_accepted_when_exact(main_in, tmp_path):
+    from caligo_sweep.app.hydra_errors import normalise_integer_literals
+
+    assert normalise_integer_literals(["num_pairs=1e10", "workers.batch_size=2.5e3,1E4", "nsm.r=1e-1", "seed=1.5e0"]) \
+        == ["num_pairs=10000000000", "workers.batch_size=2500,10000", "nsm.r=1e-1", "seed=1.5e0"]
+    code, _, err = main_in(tmp_path, "num_pairs=1e3", "workers.batch_size=1e3", "progress=false")
+    assert code == 0, err

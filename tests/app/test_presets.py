@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import cli_environment
+
 
 def _row(cwd):
     (path,) = list((cwd / "outputs" / "runs").glob("*/*/result.json"))
@@ -41,7 +43,8 @@ def test_security_boundary_preset_shows_the_gap(cli):
     gap = individual & (table["ot_length_bits"] == 0)
     assert gap.any() and (individual & (table["ot_length_bits"] > 0)).any()
     script = Path(__file__).parents[2] / "experiments" / "security_boundary_report.py"
-    report = subprocess.run([sys.executable, str(script)], cwd=cli.cwd, capture_output=True, text=True, check=True)
+    report = subprocess.run([sys.executable, str(script)], cwd=cli.cwd, env=cli_environment(), capture_output=True,
+                            text=True, check=True)  # fmt: skip
     assert "12 runs" in report.stdout and "OT length" in report.stdout
 
 

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-SMALL = ["num_pairs=20000", "workers.batch_size=5000", "workers.progress=false"]
+SMALL = ["num_pairs=20000", "workers.batch_size=5000", "progress=false"]
 
 
 def _single_result(cwd):

@@ -17,7 +17,7 @@ from caligo_sweep.protocol.estimation import qber_upper_bound
 from caligo_sweep.protocol.security import binary_entropy
 from caligo_sweep.protocol.sifting import sift_counts
 
-SMALL = ("num_pairs=20000", "workers.batch_size=5000", "workers.progress=false", "protocol.calibration_pairs=50000")
+SMALL = ("num_pairs=20000", "workers.batch_size=5000", "protocol.calibration_pairs=50000")
 
 
 @pytest.fixture

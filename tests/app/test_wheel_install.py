@@ -44,7 +44,7 @@ def test_wheel_runs_from_outside_the_checkout(tmp_path):
 
     for command in ([python, "-m", "caligo_sweep"], [env_dir / "bin" / "caligo-sweep"]):
         result = subprocess.run(
-            [*command, "num_pairs=5000", "workers.progress=false", "link=heralded"],
+            [*command, "num_pairs=5000", "progress=false", "link=heralded"],
             cwd=work, capture_output=True, text=True,
         )
         assert result.returncode == 0, result.stderr

@@ -142,3 +142,13 @@ def test_importing_and_saving_figures_leaves_the_matplotlib_backend_alone(tmp_pa
         "assert 'matplotlib.pyplot' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+def test_a_length_sweep_without_any_ot_still_draws_with_zeros_marked(tmp_path):
+    table = _table(link_length_km=[3.0, 17.5, 31.2])
+    table["ot_length_bits"] = 0
+    table["status"] = "insecure"
+    paths = save_sweep_figures(table, tmp_path)
+    assert {p.stem for p in paths} == {"ot_length_and_qber", "rate_distance"}
+    rate_axes = plot_rate_distance(table, []).axes[:2]
+    assert all(ax.get_yscale() == "linear" for ax in rate_axes)  # no positive rate to put on a log axis

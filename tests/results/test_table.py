@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from caligo_sweep.results.columns import data_dictionary
-from caligo_sweep.results.io import read_result_rows, write_result_json
+from caligo_sweep.app.gather import gather_sweep
+from caligo_sweep.results.io import write_result_json
 from caligo_sweep.results.row import ResultRow, column_names, config_column
 
 DOCS = Path(__file__).parents[2] / "docs" / "columns.md"
@@ -35,7 +36,7 @@ def test_failed_rows_keep_integer_and_boolean_columns_typed(tmp_path):
     failed = ResultRow(run_id="1", status="failed", error="boom", parameters={"link_length": 20.0})
     write_result_json(ok, tmp_path / "0")
     write_result_json(failed, tmp_path / "1")
-    table = read_result_rows(tmp_path)
+    table = gather_sweep(tmp_path)  # the path every sweep table takes
     assert str(table["ot_length_bits"].dtype) == "Int64" and str(table["num_pairs"].dtype) == "Int64"
     assert str(table["secure"].dtype) == "boolean" and str(table["protocol_strict"].dtype) == "boolean"
     assert str(table["link_num_multiplexing_modes"].dtype) == "Int64"

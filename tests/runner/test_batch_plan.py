@@ -37,3 +37,18 @@ def test_batch_seed_is_the_spawned_child_of_its_index():
     with pytest.raises(ConfigValueError) as info:
         batch_seed_sequence(-1, 0)
     assert info.value.key == "seed"
+
+
+@pytest.mark.parametrize("n_batches", [1, 2, 7, 100, 1907])
+@pytest.mark.parametrize("n_jobs", [2, 3, 8])
+def test_guided_chunks_cover_every_batch_once_shrinking_to_single_batches(n_batches, n_jobs):
+    import math
+
+    from caligo_sweep.runner.run import guided_chunks
+
+    chunks = guided_chunks(n_batches, n_jobs)
+    assert [i for chunk in chunks for i in chunk] == list(range(n_batches))
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+    assert sizes[0] == math.ceil(n_batches / (2 * n_jobs))  # a worker's first task: half its fair share
+    assert len(chunks) <= 2 * n_jobs * (math.log(n_batches) + 1) + 1

@@ -38,10 +38,12 @@ def test_outer_jobs_cap_never_oversubscribes_and_wastes_no_core(monkeypatch):
         assert inner == upper or outer_jobs * (inner + 1) > cores, case  # one more job would oversubscribe
 
 
-def test_no_cap_outside_workers_and_never_more_jobs_than_batches():
-    assert effective_n_jobs(-1, n_batches=1000) == available_cores()
-    assert effective_n_jobs(4, n_batches=1000) == 4  # explicit oversubscription outside workers is the user's call
-    assert effective_n_jobs(4, n_batches=3) == 3
+def test_capped_by_cores_with_a_warning_and_never_more_jobs_than_batches(monkeypatch, caplog):
+    monkeypatch.setattr(workers_module, "available_cores", lambda: 2)
+    assert effective_n_jobs(-1, n_batches=1000) == 2
+    assert effective_n_jobs(1000, n_batches=1000) == 2
+    assert "workers.n_jobs=1000 exceeds the 2 available cores; using 2" in caplog.text
+    assert effective_n_jobs(4, n_batches=1) == 1
 
 
 def _inner_jobs(model) -> int:

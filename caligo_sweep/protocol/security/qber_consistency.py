@@ -14,9 +14,10 @@ alarms on small samples and misses real mismatches on large ones.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from scipy.stats import binom
+from scipy.special import bdtr, bdtrc, bdtrik
 
 from caligo_sweep.protocol.estimation import require_error_count
 
@@ -56,14 +57,26 @@ class QberConsistency:
 
 
 def _acceptance_counts(n_sifted: int, qber_expected: float, alpha: float) -> tuple[int, int]:
-    """Smallest k with P(K <= k) > alpha/2 and largest k with P(K >= k) > alpha/2."""
-    k_low = int(binom.ppf(alpha / 2.0, n_sifted, qber_expected))
-    if binom.cdf(k_low, n_sifted, qber_expected) <= alpha / 2.0:
+    """Smallest k with P(K <= k) > alpha/2 and largest k with P(K >= k) > alpha/2.
+
+    ``bdtrik`` (the inverse of the binomial CDF in k) gives a starting point; exact CDF (``bdtr``) and survival
+    (``bdtrc``) values then settle the integers. scipy.special instead of scipy.stats keeps a run's start-up short.
+    """
+    half = alpha / 2.0
+
+    def start(probability: float) -> int:
+        guess = bdtrik(probability, n_sifted, qber_expected)
+        return min(n_sifted, max(0, int(guess))) if math.isfinite(guess) else round(n_sifted * qber_expected)
+
+    k_low = start(half)
+    while k_low > 0 and bdtr(k_low - 1, n_sifted, qber_expected) > half:
+        k_low -= 1
+    while k_low < n_sifted and bdtr(k_low, n_sifted, qber_expected) <= half:
         k_low += 1
-    k_high = int(binom.isf(alpha / 2.0, n_sifted, qber_expected))
-    while k_high < n_sifted and binom.sf(k_high, n_sifted, qber_expected) > alpha / 2.0:
+    k_high = start(1.0 - half)  # P(K >= k) = bdtrc(k - 1)
+    while k_high < n_sifted and bdtrc(k_high, n_sifted, qber_expected) > half:
         k_high += 1
-    while k_high > 0 and binom.sf(k_high - 1, n_sifted, qber_expected) <= alpha / 2.0:
+    while k_high > 0 and bdtrc(k_high - 1, n_sifted, qber_expected) <= half:
         k_high -= 1
     return k_low, k_high
 

@@ -88,13 +88,14 @@ def plot_series(
                                 lw=0)
             if panel.log:
                 mark_zeros(ax, points[x], points[value].eq(0), colour)
-    for ax, panel in zip(axes, panels):
+    for ax, value, panel in zip(axes, values, panels):
+        log_y = panel.log and bool((summary[value] > 0).any())  # all zeros (no OT anywhere): a linear axis at 0
         ax.set_xlabel(axis_label(x))
         ax.set_ylabel(panel.label)
-        ax.set_yscale("log" if panel.log else "linear")
+        ax.set_yscale("log" if log_y else "linear")
         ax.set_xscale("log" if log_x else "linear")
         _fit_x(ax, summary[x].to_numpy(dtype=float), log_x)
-        if not panel.log:
+        if not log_y:
             ax.set_ylim(bottom=0.0)
         ax.grid(alpha=0.3, which="both")
     finish_legend(axes[-1], len(combos), loc="upper left", bbox_to_anchor=(1.02, 1.0))

@@ -1,0 +1,77 @@
+"""What this process knows about the sweep it is running, and the sweep's job list on disk.
+
+Hydra's callbacks and sweepers return nothing to the command line, so the pieces that must survive an interruption
+(where the sweep writes, which jobs it planned, which job failed to write its row) are kept here, in one record per
+process. The job list is also written into the sweep folder as ``jobs.json`` when the sweep starts, so that a gather
+of a killed sweep (``caligo-sweep-gather DIR``) still knows the jobs that never started, and a resumed sweep can
+check that it is the same sweep.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from caligo_sweep.results.io import write_atomically
+
+#: File of the sweep folder listing every job's overrides, by job number.
+PLAN_FILE = "jobs.json"
+#: Top-level keys that change how a sweep runs but never a result: left out of the job list and of the row's
+#: ``overrides`` column, so a resumed sweep's rows equal an uninterrupted sweep's.
+RESULT_NEUTRAL_KEYS = ("resume", "progress")
+
+
+@dataclass
+class SweepState:
+    """The sweep running in this process (empty outside a multirun).
+
+    Attributes
+    ----------
+    sweep_dir : pathlib.Path or None
+        The sweep folder, once the multirun has started.
+    jobs : list of list of str, or None
+        Every job's overrides by job number, when the sweeper plans them up front (the caligo sweeper does; an
+        optimising sweeper chooses them as it goes).
+    job_errors : dict
+        Why a job left no row (e.g. its ``result.json`` could not be written), by job number.
+    progress : Any
+        The sweep's progress bar (:class:`caligo_sweep.app.progress.SweepProgress`) when one is shown.
+    failed_run_ids : list of str
+        Run ids of the rows gathered with ``status=failed``.
+    gather_error : str or None
+        Why the sweep table could not be written, if it could not.
+    """
+
+    sweep_dir: Optional[Path] = None
+    jobs: Optional[list[list[str]]] = None
+    job_errors: dict[int, str] = field(default_factory=dict)
+    progress: Any = None
+    failed_run_ids: list[str] = field(default_factory=list)
+    gather_error: Optional[str] = None
+
+
+#: The one record of this process.
+STATE = SweepState()
+
+
+def result_overrides(overrides: Iterable[str]) -> list[str]:
+    """The overrides that can change a result (``resume=...`` and ``progress=...`` removed)."""
+    return [o for o in overrides if o.lstrip("+~").split("=", 1)[0] not in RESULT_NEUTRAL_KEYS]
+
+
+def write_plan(sweep_dir: Path, jobs: list[list[str]]) -> None:
+    """Write the job list into ``sweep_dir / jobs.json`` (atomically)."""
+    text = json.dumps({"jobs": jobs}, indent=1) + "\n"
+    write_atomically(sweep_dir / PLAN_FILE, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def read_plan(sweep_dir: Path) -> Optional[list[list[str]]]:
+    """The job list of ``sweep_dir``, or None when it has none (or an unreadable one)."""
+    try:
+        jobs = json.loads((sweep_dir / PLAN_FILE).read_text(encoding="utf-8"))["jobs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return [list(map(str, job)) for job in jobs] if isinstance(jobs, list) else None
