@@ -2,10 +2,12 @@
 
 For every supported frame length the family holds one quasi-cyclic code per point of a geometric grid of redundancies
 ``1 - R`` from 0.045 to 0.60 (ratio 1.08, so 34 codes): from QBER about 0.5 % (R ~ 0.95) to 11 % (R ~ 0.45). Each
-code uses the Table I variable degree distribution whose design rate is closest to its own rate. Rates between grid
-points are reached at run time by shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak
-by exactly the syndrome length and needs no proof, unlike puncturing; a grid ratio of 1.08 keeps the shortened
-fraction below 8 %.
+code uses the variable degree distribution of the largest design rate not above its own among
+``FAMILY_DESIGN_RATES`` (rows 0.50, 0.65, 0.80 and 0.85 of Table I; see
+:mod:`caligo_sweep.reconciliation.degree_distributions`). Rates between grid points are reached at run time by
+shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak by exactly the syndrome length and
+needs no proof, unlike puncturing; a grid ratio of 1.08 keeps the shortened fraction below about 8 % inside the grid
+(redundancies above the last code, about 0.57, are reached by shortening it further).
 
 The output is reproducible bit for bit: every code draws from its own ``SeedSequence((FAMILY_SEED, n, m))``.
 Runs never call this module; they load the ``.npz`` files it writes (a few hundred kB in total).

@@ -9,7 +9,8 @@ Construction (in the spirit of PEG/ACE [1]_, [2]_ and of the dual-diagonal struc
 
 1. variable degrees from :func:`variable_degree_counts` (edge -> node perspective);
 2. degree-2 columns form a staircase (base rows ``k, k+1`` with shift 0), so degree-2 variables never close a
-   cycle among themselves (the error floor of a plain random construction comes from such cycles);
+   cycle among themselves (the error floor of a plain random construction comes from such cycles); a staircase
+   holds at most ``n_base_rows - 1`` of them, and any degree-2 columns beyond that become degree 3;
 3. every other column is attached to the currently least-loaded checks (ties broken at random), which keeps the
    check degrees concentrated on two neighbouring values, as the optimised ``rho(x)`` are;
 4. each circulant shift is chosen among those that create the fewest length-4 cycles in the lifted graph (none
@@ -95,10 +96,14 @@ def build_base_code(
     if not 2 <= n_base_rows < n_base_columns:
         raise ValueError(f"need 2 <= n_base_rows < n_base_columns; got {n_base_rows}, {n_base_columns}")
     counts = variable_degree_counts(design_rate, n_base_columns, max_degree=n_base_rows)
+    n_staircase = min(counts.get(2, 0), n_base_rows - 1)
+    excess = counts.get(2, 0) - n_staircase
+    if excess:
+        counts[2] = n_staircase
+        counts[3] = counts.get(3, 0) + excess
     degrees = np.repeat(sorted(counts), [counts[d] for d in sorted(counts)])
     base = np.full((n_base_rows, n_base_columns), -1, dtype=np.int64)
     row_load = np.zeros(n_base_rows, dtype=np.int64)
-    n_staircase = min(counts.get(2, 0), n_base_rows - 1)
     for column in range(n_staircase):
         base[column, column] = base[column + 1, column] = 0
         row_load[column : column + 2] += 1

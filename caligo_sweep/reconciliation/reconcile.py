@@ -221,6 +221,7 @@ def reconcile_half(
     tag_bits : int
         Verification tag length per frame.
     """
+    require_positive_integer("reconciliation.n_jobs", n_jobs)
     x = np.asarray(x)
     if x.shape != np.shape(y) or x.ndim != 1:
         raise ValueError(f"x and y must be 1-D arrays of equal length; got {x.shape} and {np.shape(y)}")
