@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -44,43 +45,58 @@ def _strings(rng: np.random.Generator, n_bits: int, p: float) -> tuple[np.ndarra
     return x, x ^ (rng.random(n_bits) < p).astype(np.uint8)
 
 
-def measure_point(frame_length: int, p: float, n_frames: int, start: float, rng, n_jobs: int) -> dict:
-    """Raise the design efficiency from ``start`` until at most 1 % of ``n_frames`` frames fail."""
+def run_level(frame_length: int, p: float, design: float, n_frames: int, rng, n_jobs: int) -> dict | None:
+    """Decode up to ``n_frames`` frames at one design efficiency; None as soon as more than 1 % of them failed."""
     allowed = int(np.floor(MAX_FER * n_frames))
-    batch = 8 * n_jobs
+    choice = code_for_redundancy(frame_length, design * binary_entropy_bits(p))
+    errors = frames = leak = bits = 0
+    iterations = []
+    while frames < n_frames:
+        count = min(8 * n_jobs, n_frames - frames)
+        x, y = _strings(rng, count * choice.payload_bits, p)
+        message = alice_message(x, choice, np.random.SeedSequence(int(rng.integers(2**63))))
+        result = bob_decode(y, message, p, n_jobs)
+        errors += result.frame_errors
+        frames += result.frames
+        leak += result.leak_bits
+        bits += x.size
+        iterations.append(result.mean_iterations)
+        if errors > allowed:
+            return None
+    return {
+        "qber": p,
+        "design_efficiency": round(design, 4),
+        "efficiency": leak / (bits * binary_entropy_bits(p)),
+        "fer": errors / frames,
+        "frames": frames,
+        "frame_errors": errors,
+        "mean_iterations": float(np.mean(iterations)),
+        "code_rate": choice.rate,
+    }
+
+
+def measure_point(frame_length: int, p: float, n_frames: int, start: float, rng, n_jobs: int) -> dict:
+    """Smallest design efficiency on the grid ``start + k * 0.02`` at which at most 1 % of ``n_frames`` fail.
+
+    From ``start`` the search goes up until a level passes, or down while levels pass (the last passing one counts).
+    """
     design = start
-    while True:
-        choice = code_for_redundancy(frame_length, design * binary_entropy_bits(p))
-        errors = frames = leak = bits = 0
-        iterations = []
-        while frames < n_frames and errors <= allowed:
-            count = min(batch, n_frames - frames)
-            x, y = _strings(rng, count * choice.payload_bits, p)
-            message = alice_message(x, choice, np.random.SeedSequence(int(rng.integers(2**63))))
-            result = bob_decode(y, message, p, n_jobs)
-            errors += result.frame_errors
-            frames += result.frames
-            leak += result.leak_bits
-            bits += x.size
-            iterations.append(result.mean_iterations)
-        if errors <= allowed:
-            return {
-                "qber": p,
-                "design_efficiency": round(design, 4),
-                "efficiency": leak / (bits * binary_entropy_bits(p)),
-                "fer": errors / frames,
-                "frames": frames,
-                "frame_errors": errors,
-                "mean_iterations": float(np.mean(iterations)),
-                "code_rate": choice.rate,
-            }
+    passed = run_level(frame_length, p, design, n_frames, rng, n_jobs)
+    while passed is None:
         design += EFFICIENCY_STEP
+        passed = run_level(frame_length, p, design, n_frames, rng, n_jobs)
+    while design - EFFICIENCY_STEP >= 1.0:
+        lower = run_level(frame_length, p, design - EFFICIENCY_STEP, n_frames, rng, n_jobs)
+        if lower is None:
+            break
+        design, passed = design - EFFICIENCY_STEP, lower
+    return passed
 
 
 def efficiency_table(frame_length: int, qbers, n_frames: int, rng, n_jobs: int) -> list[dict]:
     rows = []
     for p in sorted(qbers, reverse=True):  # the efficiency needed grows as the QBER falls: start near the last one
-        start = max(1.02, rows[-1]["design_efficiency"] - EFFICIENCY_STEP) if rows else 1.06
+        start = rows[-1]["design_efficiency"] if rows else 1.10
         row = measure_point(frame_length, p, n_frames, start, rng, n_jobs)
         rows.append(row)
         print(
@@ -99,9 +115,11 @@ def throughput(frame_length: int, design: float, n_frames: int, rng) -> dict:
     choice = code_for_redundancy(frame_length, design * binary_entropy_bits(p))
     x, y = _strings(rng, n_frames * choice.payload_bits, p)
     message = alice_message(x, choice, 11)
-    bob_decode(y[: choice.payload_bits], alice_message(x[: choice.payload_bits], choice, 11), p, 2)  # warm workers
-    one = max(bob_decode(y, message, p, 1).decoder_mbit_per_s for _ in range(2))
-    two = max(bob_decode(y, message, p, 2).decoder_mbit_per_s for _ in range(2))
+    bob_decode(y, message, p, 2)  # warm both workers (numba cache, lifted code)
+    one = two = 0.0
+    for _ in range(3):  # interleaved, best of 3: the shared machine's speed drifts within minutes
+        one = max(one, bob_decode(y, message, p, 1).decoder_mbit_per_s)
+        two = max(two, bob_decode(y, message, p, 2).decoder_mbit_per_s)
     code = choice.code()
     matrix = scipy.sparse.csr_matrix(
         (np.ones(code.column_index.size, dtype=np.uint8), code.column_index, code.row_pointer),
@@ -118,7 +136,17 @@ def throughput(frame_length: int, design: float, n_frames: int, rng) -> dict:
         bob_syndrome = (matrix @ bob_frame) % 2
         peer.decode((message.syndromes[frame] ^ bob_syndrome).astype(np.uint8))
     peer_rate = n_peer * choice.payload_bits / (time.perf_counter() - started) / 1e6
-    return {"mbit_per_s_1": one, "mbit_per_s_2": two, "parallel_efficiency": two / (2 * one), "ldpc_mbit_per_s": peer_rate}
+    return {
+        "mbit_per_s_1": one,
+        "mbit_per_s_2": two,
+        "parallel_efficiency": two / (2 * one),
+        "ldpc_mbit_per_s": peer_rate,
+    }
+
+
+def load_note() -> str:
+    """The machine's 1-minute load average (other processes share the 2 cores; timings scale with it)."""
+    return f"[load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]"
 
 
 def toeplitz_seconds(rng) -> float:
@@ -197,9 +225,9 @@ def main() -> None:
         f"decoder at QBER 5 %, n=65536, f_design={row5['design_efficiency']}: {speed['mbit_per_s_1']:.2f} Mbit/s "
         f"per core, {speed['mbit_per_s_2']:.2f} Mbit/s on 2 workers (parallel efficiency "
         f"{speed['parallel_efficiency']:.2f}); ldpc product_sum {speed['ldpc_mbit_per_s']:.3f} Mbit/s "
-        f"(ours / ldpc = {speed['mbit_per_s_1'] / speed['ldpc_mbit_per_s']:.1f})"
+        f"(ours / ldpc = {speed['mbit_per_s_1'] / speed['ldpc_mbit_per_s']:.1f}) {load_note()}"
     )
-    print(f"Toeplitz 10^6 -> 10^5 bits: {toeplitz_seconds(rng):.3f} s")
+    print(f"Toeplitz 10^6 -> 10^5 bits: {toeplitz_seconds(rng):.3f} s {load_note()}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"peak resident memory (this process + largest child): {peak / 1024:.0f} MiB")
 

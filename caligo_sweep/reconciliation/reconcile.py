@@ -102,9 +102,11 @@ def _decode_frames(message: AliceMessage, y: np.ndarray, p: float, frames: range
     code = message.choice.code()
     bounds = frame_bounds(message.n_bits, message.choice.payload_bits)
     decoded, success, iterations = [], [], []
+    positions_by_size: dict[int, np.ndarray] = {}
     for frame in frames:
         start, stop = bounds[frame], bounds[frame + 1]
-        positions = payload_positions(code, int(stop - start))
+        size = int(stop - start)
+        positions = positions_by_size.setdefault(size, payload_positions(code, size))
         llr = np.full(code.frame_length, KNOWN_BIT_LLR, dtype=np.float32)
         llr[positions] = channel_llr(y[start:stop], p)
         bits, used, converged = decode_syndrome(

@@ -83,7 +83,9 @@ def test_selected_code_uses_the_measured_design_efficiency():
         assert choice.n_checks / choice.payload_bits == pytest.approx(target, abs=1e-4)
 
 
-@pytest.mark.parametrize(("key", "kwargs"), [("reconciliation.qber", {"p": 0.5}), ("reconciliation.n_jobs", {"n_jobs": 0})])
+@pytest.mark.parametrize(
+    ("key", "kwargs"), [("reconciliation.qber", {"p": 0.5}), ("reconciliation.n_jobs", {"n_jobs": 0})]
+)
 def test_bad_input_names_its_key(key, kwargs):
     x, y = noisy_pair(1000, 0.05, 5)
     arguments = {"p": 0.05, "frame_length": 16384, "seed": 1, "n_jobs": 1, **kwargs}
