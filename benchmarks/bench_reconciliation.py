@@ -2,7 +2,7 @@
 
 Run ``python benchmarks/bench_reconciliation.py`` (about 10 minutes on 2 cores) or ``--quick`` (about 1 minute,
 fewer frames, a smaller QBER grid; it does not overwrite the shipped table unless ``--table`` is given). Prints and
-writes (``benchmarks/results/``):
+writes (``docs/``, next to the README's other figure):
 
 1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest design efficiency on a grid of step 0.02 whose
    frame error rate is at most 1 % over ``--frames`` frames (a level is abandoned as soon as it exceeds that), with
@@ -33,7 +33,7 @@ from caligo_sweep.reconciliation.frames import code_for_redundancy, embed, paylo
 from caligo_sweep.reconciliation.model import TABLE_PATH
 from caligo_sweep.reconciliation.reconcile import DEFAULT_MAX_ITERATIONS, DEFAULT_TAG_BITS
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parents[1] / "docs"
 QBERS = (0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11)
 QUICK_QBERS = (0.01, 0.03, 0.05, 0.08, 0.11)
 EFFICIENCY_STEP = 0.02

@@ -7,9 +7,9 @@ most likely ``x``. Messages are log-likelihood ratios ``log P(x_v = 0) / P(x_v =
     R_cv = (-1)^(s_c) * prod_{u != v} sign(T_cu) * phi( sum_{u != v} phi(|T_cu|) ),  phi(t) = log((e^t + 1)/(e^t - 1)),
 
 with ``T_cu = L_u - R_cu`` the variable-to-check message. The schedule is layered (check by check, posteriors ``L``
-updated at once [2]_), which converges in about half the iterations of flooding. Decoding stops as soon as the hard
-decision satisfies every check. Messages are float32 and edges are stored check by check (compressed rows), so a
-check's edges are contiguous in memory.
+updated at once [2]_), which converges in about half the iterations of flooding. Decoding stops after the first pass
+in which the hard decision satisfies every check and no bit flips (see ``_decode``). Messages are float32 and edges
+are stored check by check (compressed rows), so a check's edges are contiguous in memory.
 
 References
 ----------
@@ -48,6 +48,17 @@ def _phi(t, table):
     return table[index] + weight * (table[index + 1] - table[index])
 
 
+@numba.njit(cache=True)
+def _satisfies(row_pointer, column_index, posterior, syndrome):
+    for check in range(row_pointer.size - 1):
+        parity = syndrome[check] != 0
+        for k in range(row_pointer[check], row_pointer[check + 1]):
+            parity ^= posterior[column_index[k]] < 0
+        if parity:
+            return False
+    return True
+
+
 @numba.njit(cache=True, fastmath=True)
 def _decode(row_pointer, column_index, channel_llr, syndrome, max_iterations, max_row_degree, table):
     n_checks = row_pointer.size - 1
@@ -59,6 +70,10 @@ def _decode(row_pointer, column_index, channel_llr, syndrome, max_iterations, ma
     converged = False
     while iterations < max_iterations and not converged:
         iterations += 1
+        # Fused stopping test: a check is verified right after its own update; if no hard decision flips during
+        # the whole pass, the signs every check saw are the final ones, so all checks hold at the end.
+        flipped = False
+        unsatisfied = 0
         for check in range(n_checks):
             start = row_pointer[check]
             degree = row_pointer[check + 1] - start
@@ -71,19 +86,20 @@ def _decode(row_pointer, column_index, channel_llr, syndrome, max_iterations, ma
                 incoming_phi[k] = magnitude
                 phi_sum += magnitude
                 negative ^= message < 0
+            parity = syndrome[check] != 0
             for k in range(degree):
                 magnitude = _phi(phi_sum - incoming_phi[k], table)
                 outgoing = -magnitude if negative ^ (incoming[k] < 0) else magnitude
                 check_messages[start + k] = outgoing
-                posterior[column_index[start + k]] = incoming[k] + outgoing
-        converged = True
-        for check in range(n_checks):
-            parity = syndrome[check] != 0
-            for k in range(row_pointer[check], row_pointer[check + 1]):
-                parity ^= posterior[column_index[k]] < 0
-            if parity:
-                converged = False
-                break
+                variable = column_index[start + k]
+                updated = incoming[k] + outgoing
+                flipped |= (posterior[variable] < 0) != (updated < 0)
+                parity ^= updated < 0
+                posterior[variable] = updated
+            unsatisfied += parity
+        converged = unsatisfied == 0 and not flipped
+    if not converged:
+        converged = _satisfies(row_pointer, column_index, posterior, syndrome)
     return (posterior < 0).astype(np.uint8), iterations, converged
 
 
