@@ -1,7 +1,7 @@
 """Reconciliation and privacy-amplification benchmark; writes the shipped performance table (a benchmark, not a test).
 
-Run ``python benchmarks/bench_reconciliation.py`` (about 10 minutes on 2 cores) or ``--quick`` (about 1 minute,
-fewer frames, a smaller QBER grid; it does not overwrite the shipped table unless ``--table`` is given). Prints and
+Run ``python benchmarks/bench_reconciliation.py`` (about 15 minutes on 2 cores) or ``--quick`` (about 1 minute,
+fewer frames, a smaller QBER grid; it writes ``*_quick`` files and does not overwrite the shipped table unless ``--table`` is given). Prints and
 writes (``docs/``, next to the README's other figure):
 
 1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest design efficiency on a grid of step 0.02 whose
@@ -200,12 +200,13 @@ def main() -> None:
     for frame_length in sorted(FRAME_GEOMETRY, reverse=True):
         frames = n_frames * (65536 // frame_length)
         tables[frame_length] = efficiency_table(frame_length, qbers, frames, rng, args.jobs)
-    with open(RESULTS / "reconciliation_efficiency.csv", "w", newline="") as handle:
+    stem = RESULTS / ("reconciliation_efficiency_quick" if args.quick else "reconciliation_efficiency")
+    with open(stem.with_suffix(".csv"), "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["frame_length", *tables[65536][0]])
         writer.writeheader()
         for frame_length, rows in tables.items():
             writer.writerows({"frame_length": frame_length, **row} for row in rows)
-    plot(tables, RESULTS / "reconciliation_efficiency")
+    plot(tables, stem)
     table_path = args.table or (None if args.quick else TABLE_PATH)
     if table_path is not None:
         payload = {
