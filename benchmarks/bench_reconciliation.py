@@ -1,8 +1,8 @@
 """Reconciliation and privacy-amplification benchmark; writes the shipped performance table (a benchmark, not a test).
 
 Run ``python benchmarks/bench_reconciliation.py`` (about 15 minutes on 2 cores) or ``--quick`` (about 1 minute,
-fewer frames, a smaller QBER grid; it writes ``*_quick`` files and does not overwrite the shipped table unless ``--table`` is given). Prints and
-writes (``docs/``, next to the README's other figure):
+fewer frames, a smaller QBER grid; it writes ``*_quick`` files and leaves the shipped table alone unless ``--table``
+is given). Prints and writes (``docs/``, next to the README's other figure):
 
 1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest design efficiency on a grid of step 0.02 whose
    frame error rate is at most 1 % over ``--frames`` frames (a level is abandoned as soon as it exceeds that), with

@@ -96,3 +96,9 @@ def test_bad_input_names_its_key(key, kwargs):
 def test_unknown_frame_length_is_refused():
     with pytest.raises(ConfigValueError, match="reconciliation.frame_length"):
         select_code(0.05, 1000)
+
+
+def test_an_empty_half_sends_nothing():
+    empty = np.zeros(0, dtype=np.uint8)
+    result = reconcile_half(empty, empty, 0.05, frame_length=16384, seed=1)
+    assert result.frames == 0 and result.leak_bits == 0 and result.bob_bits.size == 0
