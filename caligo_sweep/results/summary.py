@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from caligo_sweep.protocol.security import STW_QBER_LIMIT
 from caligo_sweep.results.swept import replicate_columns, swept_parameters
 
 #: Statuses in the order a summary lists them.
@@ -40,15 +41,18 @@ def format_run_line(row: Mapping[str, Any]) -> str:
 
     Examples
     --------
-    ``secure: 85,370 OT bits from 10^6 pairs (QBER 0.67 % <= 0.72 % upper; limit (1-r)/2 = 12.50 %)``;
-    an insecure point gives its reason, a failed run its error.
+    ``secure: 85,389 OT bits from 10^6 pairs (QBER 0.67 %, calibrated upper bound 0.72 %; limit min(11.00 %,
+    (1-r)/2 = 12.50 %))``: the OT rounds' measured QBER, the calibration stage's upper bound that decides security,
+    and Schaffner et al. 2009's limit min(h^-1(1/2), (1-r)/2); an insecure point gives its reason, a failed run its
+    error.
     """
     status = row.get("status")
     if status == "failed":
         return f"failed: {row.get('error')}"
     pairs = format_count(row["num_pairs"]) if _present(row.get("num_pairs")) else "?"
-    measured = f"QBER {_percent(row['qber'])} <= " if _present(row.get("qber")) else "QBER <= "
-    qber = f"{measured}{_percent(row.get('qber_upper'))} upper; limit (1-r)/2 = {_percent(row.get('q_storage'))}"
+    measured = f"QBER {_percent(row['qber'])}, " if _present(row.get("qber")) else ""
+    limit = f"min({_percent(STW_QBER_LIMIT)}, (1-r)/2 = {_percent(row.get('q_storage'))})"
+    qber = f"{measured}calibrated upper bound {_percent(row.get('qber_upper'))}; limit {limit}"
     if status == "ok":
         return f"secure: {int(row['ot_length_bits']):,} OT bits from {pairs} pairs ({qber})"
     reason = str(row.get("reason") or "").removeprefix("insecure: ")

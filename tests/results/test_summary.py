@@ -8,11 +8,12 @@ from caligo_sweep.results.summary import format_count, format_run_line, format_s
 
 
 def test_a_secure_run_says_how_many_bits_from_how_many_pairs_and_the_qber_margin():
-    row = {"status": "ok", "num_pairs": 10**6, "ot_length_bits": 85370, "qber": 0.006661, "qber_upper": 0.0072244,
+    row = {"status": "ok", "num_pairs": 10**6, "ot_length_bits": 85389, "qber": 0.006661, "qber_upper": 0.0072198,
            "q_storage": 0.125}
     assert format_run_line(row) == (
-        "secure: 85,370 OT bits from 10^6 pairs (QBER 0.67 % <= 0.72 % upper; limit (1-r)/2 = 12.50 %)"
-    )
+        "secure: 85,389 OT bits from 10^6 pairs (QBER 0.67 %, calibrated upper bound 0.72 %; "
+        "limit min(11.00 %, (1-r)/2 = 12.50 %))"
+    )  # h^-1(1/2) = 0.110028 (Schaffner et al. 2009, Cor. 7) is the binding limit at r = 0.75
 
 
 def test_insecure_aborted_and_failed_runs_say_why():
