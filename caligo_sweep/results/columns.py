@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from caligo_sweep.results.row import CONFIG_KEY_UNITS, CONFIG_KEYS_IN_FIXED_COLUMNS, column_names
-from caligo_sweep.results.table import declared_column_types
+from caligo_sweep.results.row import CONFIG_KEY_UNITS, CONFIG_KEYS_IN_FIXED_COLUMNS, column_names, declared_column_types
 
 #: One line per fixed column of the row: what it holds, in which unit.
 COLUMN_DESCRIPTIONS = {
