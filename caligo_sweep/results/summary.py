@@ -62,7 +62,11 @@ def format_sweep_summary(
     figure_paths: Sequence[Path],
     best_point: Callable[[pd.DataFrame, Sequence[str]], str] | None = None,
 ) -> str:
-    """A few lines closing a multirun: runs per status, what was swept, the best point, where the outputs are."""
+    """A few lines closing a multirun: runs per status, what was swept, the best point, where the outputs are.
+
+    ``best_point(table, swept)`` gives the best-point line(s) (each experiment kind's own); default
+    :func:`format_best_point`.
+    """
     counts = table["status"].value_counts()
     lines = [f"Sweep of {len(table)} runs in {sweep_dir}", "", "  status     runs"]
     lines += [f"  {status:<9} {counts[status]:>5}" for status in _STATUS_ORDER if status in counts]
