@@ -1,7 +1,7 @@
 """One run from validated settings to its result row: calibrate, sample, sift, wait, decide.
 
 Free of Hydra, so a notebook can call :func:`run_experiment` with a :class:`~caligo_sweep.config.build.RunSpec`
-built by :func:`~caligo_sweep.config.build.prepare_run` from any composed config.
+built by :func:`~caligo_sweep.config.build.prepare_ot_link` or ``prepare_ot_pdc`` from any composed config.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from caligo_sweep.config.build import RunSpec
+from caligo_sweep.config.build import LinkRunSpec, RunSpec
 from caligo_sweep.engine.counts import PairCounts
 from caligo_sweep.protocol.calibration import Calibration, calibrate_link, calibrate_rate, model_calibration
 from caligo_sweep.protocol.security.analysis import NSMSecurityResult, analyse_nsm_security
@@ -92,7 +92,7 @@ def run_experiment(
         raise ValueError("engine.save_bits needs a pairs_dir to stream the pairs into")
     started = time.perf_counter()
     calibration = run_calibration(spec)
-    if spec.model is not None:
+    if isinstance(spec, LinkRunSpec):
         bits_sink = PairBitsWriter(pairs_dir) if config.engine.save_bits else None
         output = run_pairs(
             spec.model,
@@ -134,8 +134,8 @@ def run_experiment(
         status=status,
         reason=reason,
         seed=config.seed,
-        engine=config.engine.name if spec.model is not None else "analytic",
-        sampling=config.engine.sampling if spec.model is not None else None,
+        engine=config.engine.name if isinstance(spec, LinkRunSpec) else "analytic",
+        sampling=config.engine.sampling if isinstance(spec, LinkRunSpec) else None,
         link=spec.link_name,
         eta_semantics=config.eta.semantics,
         source=config.source.kind,
@@ -162,10 +162,10 @@ def run_experiment(
 def run_calibration(spec: RunSpec) -> Calibration:
     """The calibration stage of a run: the error rate the security chain uses (``protocol.calibration``)."""
     protocol = spec.config.protocol
-    qber_expected = spec.model.qber_expected if spec.model is not None else spec.pdc_source.qber_expected
+    qber_expected = spec.model.qber_expected if isinstance(spec, LinkRunSpec) else spec.pdc_source.qber_expected
     if protocol.calibration == "model":
         return model_calibration(qber_expected)
-    if spec.model is not None:
+    if isinstance(spec, LinkRunSpec):
         return calibrate_link(spec.model, protocol.calibration_pairs, spec.config.seed, protocol.qber_eps)
     return calibrate_rate(qber_expected, protocol.calibration_pairs, spec.config.seed, protocol.qber_eps)
 
@@ -180,9 +180,9 @@ def _wait_and_reveal(spec: RunSpec, quantum_phase_ns: float) -> TimingReport:
 
 
 def _expectations(spec: RunSpec) -> dict[str, Any]:
-    model = spec.model
-    if model is None:
+    if not isinstance(spec, LinkRunSpec):
         return {"qber_expected": spec.pdc_source.qber_expected}
+    model = spec.model
     return {
         "p_success": model.p_success,
         "cycle_time_ns": model.cycle_time_ns,

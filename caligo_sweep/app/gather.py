@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from caligo_sweep.app.kinds import ExperimentKind, get_kind, registered_kinds, table_column_types
 from caligo_sweep.app.sweep_state import read_plan
 from caligo_sweep.results.io import RESULT_FILE, UnreadableRow, read_result_row, rows_to_table, write_sweep_table
 
@@ -61,14 +62,24 @@ def gather_sweep(
         _job_record(sweep_dir, number, plan, interrupted, (job_errors or {}).get(number))
         for number in sorted(started | set(range(len(plan))))
     ]
-    table = rows_to_table(records)
+    kinds = _kinds_of(records)
+    table = rows_to_table(records, table_column_types([kind.name for kind in kinds]))
     parquet_path, _ = write_sweep_table(table, sweep_dir)
     figure_paths = draw_sweep_figures(table, sweep_dir)
     log.info("Gathered %d rows (%s) into %s", len(table), format_counts(status_counts(table)), parquet_path)
     from caligo_sweep.results.summary import format_sweep_summary
 
-    print(format_sweep_summary(table, sweep_dir, figure_paths))
+    def best_points(rows: pd.DataFrame, swept: list[str]) -> str:
+        return "\n".join(kind.best_point(rows[rows["kind"] == kind.name], swept) for kind in kinds)
+
+    print(format_sweep_summary(table, sweep_dir, figure_paths, best_points if kinds else None))
     return table
+
+
+def _kinds_of(records: list[dict[str, Any]]) -> list[ExperimentKind]:
+    """The registered kinds of the rows, in order of appearance (rows without a kind: not run, torn)."""
+    names = dict.fromkeys(record["kind"] for record in records if record.get("kind") in registered_kinds())
+    return [get_kind(name) for name in names]
 
 
 def _job_record(
@@ -93,10 +104,17 @@ def _job_record(
 
 
 def draw_sweep_figures(table: pd.DataFrame, sweep_dir: Path) -> list[Path]:
-    """The sweep's figures into ``sweep_dir / figures`` (the one place that draws them); returns their paths."""
-    from caligo_sweep.results.figures import save_sweep_figures  # matplotlib only when a figure is drawn
+    """The sweep's figures into ``sweep_dir / figures`` (the one place that draws them); returns their paths.
 
-    return save_sweep_figures(table, sweep_dir / "figures")
+    Each kind present in the table's ``kind`` column draws its figures from its own rows.
+    """
+    if "kind" not in table.columns:
+        return []
+    paths: list[Path] = []
+    for name in table["kind"].dropna().unique():
+        if name in registered_kinds():
+            paths += get_kind(name).figures(table[table["kind"] == name], sweep_dir / "figures")
+    return paths
 
 
 def status_counts(table: pd.DataFrame) -> dict[str, int]:

@@ -21,23 +21,14 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from caligo_sweep.app.experiment import check_spec
 from caligo_sweep.app.hydra_errors import InputError, describe_input_error, field_names
+from caligo_sweep.app.kinds import get_kind, registered_kinds
 from caligo_sweep.app.sweep_state import PLAN_FILE
-from caligo_sweep.config.build import prepare_run
 from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.physics.checks import require_positive_integer
 from caligo_sweep.results.io import RESULT_FILE, TABLE_FILES
-from caligo_sweep.results.row import ResultRow
-from caligo_sweep.runner.plan import estimated_run_seconds
-from caligo_sweep.runner.workers import available_cores
 
 #: Free space [bytes] an output folder's disk must have before a run starts (rows, logs and Hydra's files).
 MIN_FREE_BYTES = 16 * 2**20
-#: Result columns an optimising sweeper may maximise or minimise (``objective``): the numeric ones.
-OBJECTIVE_COLUMNS = tuple(
-    name for name, f in ResultRow.__dataclass_fields__.items() if any(t in str(f.type) for t in ("int", "float"))
-)
 
 
 def check_job(cfg: DictConfig) -> None:
@@ -49,22 +40,25 @@ def check_job(cfg: DictConfig) -> None:
         With a one-line message naming the key, the allowed values and the given value.
     """
     _check_known_keys(cfg, "")
-    spec = prepare_run(cfg)
-    check_spec(spec)
-    config = spec.config
-    limit = require_positive_integer("max_num_pairs", config.max_num_pairs)
-    if config.num_pairs > limit:
-        workers = available_cores() if config.workers.n_jobs == -1 else min(config.workers.n_jobs, available_cores())
-        seconds = estimated_run_seconds(config.num_pairs, config.workers.batch_size, config.engine.sampling, workers)
+    kind = get_kind(cfg.kind)
+    kind.check(kind.prepare(cfg))
+    if cfg.objective is not None and cfg.objective not in kind.objective_columns:
         raise ConfigValueError(
-            "num_pairs",
-            f"at most max_num_pairs = {limit} (raise max_num_pairs to allow more; this run would take about "
-            f"{seconds / 3600:.3g} h on {workers} core(s))",
-            config.num_pairs,
+            "objective", f"null or a numeric result column of kind {kind.name} ({', '.join(kind.objective_columns)})",
+            cfg.objective,
         )
-    if config.objective is not None and config.objective not in OBJECTIVE_COLUMNS:
-        raise ConfigValueError("objective", f"null or a numeric result column ({', '.join(OBJECTIVE_COLUMNS)})",
-                               config.objective)  # fmt: skip
+
+
+def check_groups_of_kind(overrides: list[str], kind_name: str) -> None:
+    """Refuse a command-line override of a group that another kind owns: the run of this kind would not read it."""
+    kind = get_kind(kind_name)
+    foreign = {g for other in registered_kinds().values() for g in other.config_groups} - set(kind.config_groups)
+    for text in overrides:
+        key = text.lstrip("+~").split("=", 1)[0]
+        if key.split(".", 1)[0].split("@", 1)[0] in foreign:
+            raise InputError(
+                f"{key} is not read by kind={kind.name} (its groups: {', '.join(kind.config_groups)}); got {text!r}"
+            )
 
 
 def _check_known_keys(node: DictConfig, prefix: str) -> None:
@@ -131,6 +125,7 @@ def check_single_run(config: DictConfig) -> None:
     """Checks of a single run (``on_run_start``): the job's config and its output folder."""
     check_no_deletions(list(config.hydra.overrides.task))
     task = task_config(config)
+    check_groups_of_kind(list(config.hydra.overrides.task), task.kind)
     if task.resume:
         raise ConfigValueError("resume", "false in a single run (it finishes a multirun: add -m)", True)
     check_job(task)
@@ -147,6 +142,7 @@ def check_multirun(config: DictConfig) -> None:
         )
     check_output_folder("hydra.sweep.dir", sweep_dir, existing_results_allowed=resume)
     for variant in _sweep_variants(config):
+        check_groups_of_kind(list(config.hydra.overrides.task), variant.kind)
         check_job(variant)
 
 

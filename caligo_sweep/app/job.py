@@ -20,20 +20,16 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from caligo_sweep.app.experiment import run_experiment
 from caligo_sweep.app.hydra_errors import tracebacks_requested
+from caligo_sweep.app.kinds import ExperimentKind, RunContext, get_kind
 from caligo_sweep.app.progress import bars_enabled
 from caligo_sweep.app.sweep_state import STATE, result_overrides
-from caligo_sweep.config.build import prepare_run
 from caligo_sweep.errors import CaligoError, ConfigValueError
 from caligo_sweep.results.io import RESULT_FILE, is_finished_row, read_result_row, write_result_json
-from caligo_sweep.results.row import ResultRow
 from caligo_sweep.runner.workers import available_cores
 
 log = logging.getLogger("caligo_sweep.app")
 
-#: Config groups whose keys become ``<group>_<key>`` columns of the result row.
-PARAMETER_GROUPS = ("link", "device", "nsm", "source", "protocol", "workers", "engine")
 #: Exit codes: bad input (argparse's convention); a failed run, or a multirun with failed jobs (its table is still
 #: written); a single run aborted by ``protocol.strict``.
 EXIT_BAD_INPUT = 2
@@ -54,47 +50,51 @@ def run_job(cfg: DictConfig) -> Optional[float]:
     run_dir = Path(hydra_cfg.runtime.output_dir)
     in_multirun = hydra_cfg.mode == RunMode.MULTIRUN
     run_id = f"{run_dir.parent.name}/{run_dir.name}"
-    if in_multirun and cfg.resume and is_finished_row(run_dir / RESULT_FILE):
+    kind = get_kind(cfg.kind)
+    if in_multirun and cfg.resume and is_finished_row(run_dir / RESULT_FILE, kind.column_types()):
         log.info("resume: %s already has a finished row; not run again", run_id)
         return objective_value(read_result_row(run_dir / RESULT_FILE), cfg.objective)
-    parameters = flatten_parameters(cfg)
+    parameters = flatten_parameters(cfg, kind.config_groups)
     parameters["overrides"] = " ".join(result_overrides(hydra_cfg.overrides.task))
+
+    def unfinished(status: str, error: str) -> dict[str, Any]:
+        return {"kind": kind.name, **kind.unfinished_row(run_id, status, error, parameters)}
+
     try:
-        spec = prepare_run(cfg)
-        row = run_experiment(
-            spec,
+        spec = kind.prepare(cfg)
+        context = RunContext(
             run_id=run_id,
+            run_dir=run_dir,
             parameters=parameters,
             progress=not in_multirun and bars_enabled(cfg.progress),
             outer_jobs=launcher_jobs(hydra_cfg.launcher),
-            pairs_dir=run_dir / "pairs",
         )
+        row = {"kind": kind.name, **kind.run(spec, context)}
     except KeyboardInterrupt:
-        row = ResultRow(run_id=run_id, status="interrupted", error="interrupted while running", parameters=parameters)
-        _save_row(row, run_dir, in_multirun, replace=True)
+        _save_row(kind, unfinished("interrupted", "interrupted while running"), run_dir, in_multirun, replace=True)
         raise
     except CaligoError as error:
-        row = ResultRow(run_id=run_id, status="failed", error=str(error), parameters=parameters)
-        _save_row(row, run_dir, in_multirun, replace=cfg.resume)
+        row = unfinished("failed", str(error))
+        _save_row(kind, row, run_dir, in_multirun, replace=cfg.resume)
         exit_code = EXIT_BAD_INPUT if isinstance(error, ConfigValueError) else EXIT_FAILED
         _report_failure(error, in_multirun, exit_code=exit_code)
-        return objective_value(row.to_flat_dict(), cfg.objective)
+        return objective_value(row, cfg.objective)
     except Exception as error:  # noqa: BLE001  (a multirun must record every failure as a row)
         message = f"{type(error).__name__}: {error}"
-        row = ResultRow(run_id=run_id, status="failed", error=message, parameters=parameters)
-        _save_row(row, run_dir, in_multirun, replace=cfg.resume)
+        row = unfinished("failed", message)
+        _save_row(kind, row, run_dir, in_multirun, replace=cfg.resume)
         if not in_multirun:
             raise
         log.error("Job failed: %s\n%s", message, traceback.format_exc())
-        return objective_value(row.to_flat_dict(), cfg.objective)
-    _save_row(row, run_dir, in_multirun, replace=cfg.resume)
-    if row.status == "aborted" and not in_multirun:
-        print(f"caligo-sweep: aborted: {row.reason}", file=sys.stderr)
+        return objective_value(row, cfg.objective)
+    _save_row(kind, row, run_dir, in_multirun, replace=cfg.resume)
+    if row["status"] == "aborted" and not in_multirun:
+        print(f"caligo-sweep: aborted: {row.get('reason')}", file=sys.stderr)
         sys.exit(EXIT_ABORTED)
-    return objective_value(row.to_flat_dict(), cfg.objective)
+    return objective_value(row, cfg.objective)
 
 
-def _save_row(row: ResultRow, run_dir: Path, in_multirun: bool, *, replace: bool) -> None:
+def _save_row(kind: ExperimentKind, row: dict[str, Any], run_dir: Path, in_multirun: bool, *, replace: bool) -> None:
     """Write the row; a write failure (full disk, read-only folder) ends a single run and fails a sweep's job."""
     try:
         path = write_result_json(row, run_dir, replace=replace)
@@ -106,11 +106,9 @@ def _save_row(row: ResultRow, run_dir: Path, in_multirun: bool, *, replace: bool
         STATE.job_errors[int(run_dir.name) if run_dir.name.isdigit() else -1] = message
         log.error("Job failed: %s", message)
         return
-    log.info("status=%s; row written to %s", row.status, path)
+    log.info("status=%s; row written to %s", row["status"], path)
     if not in_multirun:
-        from caligo_sweep.results.summary import format_run_line  # pandas only after the run
-
-        print(format_run_line(row.to_flat_dict()))
+        print(kind.run_line(row))
 
 
 def objective_value(record: dict[str, Any], objective: Optional[str]) -> Optional[float]:
@@ -132,11 +130,11 @@ def launcher_jobs(launcher: DictConfig) -> int | None:
     return available_cores() if n_jobs < 0 else int(n_jobs)
 
 
-def flatten_parameters(cfg: DictConfig) -> dict[str, Any]:
-    """The configuration of the parameter groups as flat ``<group>_<key>`` columns, plus the chosen options."""
+def flatten_parameters(cfg: DictConfig, groups: tuple[str, ...]) -> dict[str, Any]:
+    """The configuration of the kind's parameter ``groups`` as flat ``<group>_<key>`` columns."""
     container = OmegaConf.to_container(cfg, resolve=True)
     flat: dict[str, Any] = {}
-    for group in PARAMETER_GROUPS:
+    for group in groups:
         for key, value in (container.get(group) or {}).items():
             flat[f"{group}_{key}"] = value
     return flat

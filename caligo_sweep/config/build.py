@@ -1,14 +1,15 @@
 """The one validation boundary: composed Hydra config -> typed, frozen objects the run is made of.
 
-:func:`prepare_run` turns the composed config into a :class:`RunSpec`. Every object it builds checks its own ranges
-and names the user's config key when a value is wrong, so after this function returns no value can fail later,
-and nothing below this layer sees a ``DictConfig``.
+:func:`prepare_ot_link` and :func:`prepare_ot_pdc` (the ``prepare`` of the experiment kinds ``ot_link`` and ``ot_pdc``,
+:mod:`caligo_sweep.app.kinds`) turn the composed config into a :class:`LinkRunSpec` or a :class:`PdcRunSpec`. Every
+object they build checks its own ranges and names the user's config key when a value is wrong, so after they return
+no value can fail later, and nothing below this layer sees a ``DictConfig``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -21,7 +22,6 @@ from caligo_sweep.config.schema import (
     PerfectLinkSchema,
     ProtocolSchema,
     RunSchema,
-    SourceSchema,
 )
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import (
@@ -41,49 +41,102 @@ from caligo_sweep.protocol.calibration import CALIBRATION_MODES
 from caligo_sweep.protocol.security.analysis import NSMParameters
 from caligo_sweep.protocol.security.storage_channel import retention_after_wait
 
-#: Values of ``source.kind``.
-SOURCE_KINDS = ("link", "pdc")
 #: Values of ``engine.name``: the embedded numpy engine is the only one.
 ENGINE_NAMES = ("numpy",)
 
 
 @dataclass(frozen=True)
-class RunSpec:
-    """Everything one run needs, validated.
+class LinkRunSpec:
+    """Everything one OT run on a simulated link needs (kind ``ot_link``), validated.
 
     Parameters
     ----------
     config : RunSchema
         The typed config (for the settings of workers, engine and protocol, and the run size).
     link_name : str
-        Link model actually used (``auto`` resolved), or ``"none"`` for the analytic PDC source.
-    model : PhysicalModel or None
-        Per-run physics the engine samples; None for the analytic PDC source.
+        Link model actually used (``auto`` resolved).
+    model : PhysicalModel
+        Per-run physics the engine samples.
     nsm : NSMParameters
         Adversary storage and security parameters (``r`` resolved from ``nsm.memory_time_ns`` when that is set).
     delta_t_ns : float
         Wait time Delta t [ns].
-    pdc_source : PDCSource or None
-        The Erven 2014 source when ``source=pdc``.
     """
 
     config: RunSchema
     link_name: str
-    model: Optional[PhysicalModel]
+    model: PhysicalModel
     nsm: NSMParameters
     delta_t_ns: float
-    pdc_source: Optional[PDCSource]
 
 
-def prepare_run(cfg: DictConfig) -> RunSpec:
-    """Validate the composed config and build the run's frozen objects.
+@dataclass(frozen=True)
+class PdcRunSpec:
+    """Everything one OT run on the analytic Erven 2014 PDC source needs (kind ``ot_pdc``), validated.
+
+    Parameters
+    ----------
+    config : RunSchema
+        The typed config (run size, protocol).
+    nsm : NSMParameters
+        Adversary storage and security parameters.
+    delta_t_ns : float
+        Wait time Delta t [ns].
+    pdc_source : PDCSource
+        The source of Erven et al. 2014.
+    """
+
+    config: RunSchema
+    nsm: NSMParameters
+    delta_t_ns: float
+    pdc_source: PDCSource
+
+    #: No link is simulated: the ``link`` column says so.
+    link_name = "none"
+
+
+#: A validated OT run of either kind.
+RunSpec = Union[LinkRunSpec, PdcRunSpec]
+
+
+def prepare_ot_link(cfg: DictConfig) -> LinkRunSpec:
+    """Validate the composed config of an OT run on a simulated link and build its frozen objects.
 
     Raises
     ------
     caligo_sweep.errors.ConfigValueError
         Naming the key, the allowed range and the value of the first invalid entry.
     """
+    config, nsm, delta_t_ns = _prepare_ot_common(cfg, source_kind="link")
+    device = build_device(config.device)
+    link = build_link(config.link, config.eta.semantics, config.device.detector_error)
+    model = build_physical_model(link, device, detector_error=config.device.detector_error)
+    return LinkRunSpec(config, link.model_name, model, nsm, delta_t_ns)
+
+
+def prepare_ot_pdc(cfg: DictConfig) -> PdcRunSpec:
+    """Validate the composed config of an OT run on the analytic PDC source and build its frozen objects.
+
+    Raises
+    ------
+    caligo_sweep.errors.ConfigValueError
+        Naming the key, the allowed range and the value of the first invalid entry.
+    """
+    config, nsm, delta_t_ns = _prepare_ot_common(cfg, source_kind="pdc")
+    source = config.source
+    pdc_source = PDCSource(mu=source.mu, eta=source.eta, e_det=source.e_det, p_dark=source.p_dark)
+    return PdcRunSpec(config, nsm, delta_t_ns, pdc_source)
+
+
+def _prepare_ot_common(cfg: DictConfig, *, source_kind: str) -> tuple[RunSchema, NSMParameters, float]:
+    """The checks both OT kinds share: NSM, protocol, engine, eta, and the ``source`` option of the kind."""
     config: RunSchema = OmegaConf.to_object(cfg)
+    if config.source.kind != source_kind:
+        kind_of_source = {"link": "ot_link", "pdc": "ot_pdc"}.get(config.source.kind, "ot_link|ot_pdc")
+        raise ConfigValueError(
+            "source.kind", f"{source_kind} for kind={config.kind} (select that source with kind={kind_of_source})",
+            config.source.kind,
+        )
     delta_t_ns = require_non_negative("nsm.delta_t_ns", config.nsm.delta_t_ns)
     nsm = build_nsm(config.nsm, delta_t_ns)
     require_bool("protocol.strict", config.protocol.strict)
@@ -93,13 +146,7 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
         raise ConfigValueError("engine.name", f"one of {', '.join(ENGINE_NAMES)}", config.engine.name)
     if config.eta.semantics not in ETA_SEMANTICS:
         raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", config.eta.semantics)
-    pdc_source = build_pdc_source(config.source)
-    if pdc_source is not None:
-        return RunSpec(config, "none", None, nsm, delta_t_ns, pdc_source)
-    device = build_device(config.device)
-    link = build_link(config.link, config.eta.semantics, config.device.detector_error)
-    model = build_physical_model(link, device, detector_error=config.device.detector_error)
-    return RunSpec(config, link.model_name, model, nsm, delta_t_ns, None)
+    return config, nsm, delta_t_ns
 
 
 def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
@@ -197,15 +244,6 @@ def _auto_link(link: AutoLinkSchema, eta_semantics: str, detector_error: float) 
         eta=link.eta,
     )
     return build_link(heralded, eta_semantics, detector_error)
-
-
-def build_pdc_source(source: SourceSchema) -> Optional[PDCSource]:
-    """The analytic Erven 2014 source for ``source=pdc``; None for ``source=link``."""
-    if source.kind not in SOURCE_KINDS:
-        raise ConfigValueError("source.kind", f"one of {', '.join(SOURCE_KINDS)}", source.kind)
-    if source.kind == "link":
-        return None
-    return PDCSource(mu=source.mu, eta=source.eta, e_det=source.e_det, p_dark=source.p_dark)
 
 
 def _require_one_of(

@@ -151,6 +151,7 @@ class ProtocolSchema:
 class RunSchema:
     """Top level of one run."""
 
+    kind: str = "ot_link"  #: experiment kind (set by the kind group): ot_link | ot_pdc | acp
     link: Any = MISSING
     eta: EtaSchema = field(default_factory=EtaSchema)
     device: DeviceSchema = field(default_factory=DeviceSchema)
@@ -159,6 +160,7 @@ class RunSchema:
     engine: EngineSchema = field(default_factory=EngineSchema)
     source: SourceSchema = field(default_factory=SourceSchema)
     protocol: ProtocolSchema = field(default_factory=ProtocolSchema)
+    acp: Any = None  #: kind=acp: the acp group (keys of caligo_sweep.network.settings.AcpSettings, checked there)
     num_pairs: int = 1_000_000  #: EPR pairs to deliver (link) or pairs created before loss (pdc)
     seed: int = 20140402  #: root seed; batch i uses SeedSequence(seed).spawn(n_batches)[i]
     max_num_pairs: int = 10**12  #: refuse larger num_pairs (the message estimates the run time); raise to allow

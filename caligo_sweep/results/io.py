@@ -17,7 +17,8 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Collection, Mapping
+from typing import IO, TYPE_CHECKING, Any, Optional
 
 from caligo_sweep.results.row import ResultRow, column_names
 
@@ -58,13 +59,13 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
     return path
 
 
-def write_result_json(row: ResultRow, run_dir: Path, *, replace: bool = False) -> Path:
+def write_result_json(row: ResultRow | Mapping[str, Any], run_dir: Path, *, replace: bool = False) -> Path:
     """Write one run's row as ``run_dir / result.json``, atomically.
 
     Parameters
     ----------
-    row : ResultRow
-        The row.
+    row : ResultRow or mapping
+        The row (a flat mapping: an experiment kind's row).
     run_dir : pathlib.Path
         The run's folder (created if needed).
     replace : bool
@@ -80,7 +81,8 @@ def write_result_json(row: ResultRow, run_dir: Path, *, replace: bool = False) -
     path = run_dir / RESULT_FILE
     if path.exists() and not replace:
         raise FileExistsError(f"{path} already exists; a previous run's row is never overwritten")
-    text = json.dumps(_json_safe(row.to_flat_dict()), indent=2, allow_nan=False) + "\n"
+    record = row.to_flat_dict() if isinstance(row, ResultRow) else dict(row)
+    text = json.dumps(_json_safe(record), indent=2, allow_nan=False) + "\n"
     return write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
@@ -109,24 +111,28 @@ def read_result_row(path: Path) -> dict[str, Any]:
     return record
 
 
-def is_finished_row(path: Path) -> bool:
-    """Whether ``path`` holds a whole row of a run that finished (resume skips such jobs)."""
+def is_finished_row(path: Path, columns: Optional[Collection[str]] = None) -> bool:
+    """Whether ``path`` holds a whole row of a run that finished (resume skips such jobs).
+
+    ``columns`` are the fixed columns a whole row has (an experiment kind's); default :class:`ResultRow`'s.
+    """
     try:
         record = read_result_row(path)
     except UnreadableRow:
         return False
-    return record["status"] in FINISHED_STATUSES and set(column_names()) <= record.keys()
+    required = set(columns) if columns is not None else set(column_names())
+    return record["status"] in FINISHED_STATUSES and required <= record.keys()
 
 
-def rows_to_table(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows as a table: the fixed columns in :func:`~caligo_sweep.results.row.column_names` order, then the rest."""
+def rows_to_table(records: list[dict[str, Any]], column_types: Optional[Mapping[str, type]] = None) -> pd.DataFrame:
+    """Rows as a table: the fixed columns (``column_types``, default :class:`ResultRow`'s) in order, then the rest."""
     if not records:
         import pandas as pd
 
-        return pd.DataFrame(columns=column_names())
+        return pd.DataFrame(columns=list(column_types) if column_types is not None else column_names())
     from caligo_sweep.results.table import table_from_rows  # pandas only when a table is built
 
-    return table_from_rows(records)
+    return table_from_rows(records, column_types)
 
 
 def write_sweep_table(table: pd.DataFrame, sweep_dir: Path) -> tuple[Path, Path]:

@@ -9,6 +9,7 @@ table. One quantity has one column: a configuration key that a fixed column alre
 
 from __future__ import annotations
 
+import typing
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Optional
 
@@ -116,9 +117,23 @@ class ResultRow:
         return flat
 
 
+def declared_column_types() -> dict[str, type]:
+    """Python type of each fixed column (``int``, ``float``, ``bool`` or ``str``), from :class:`ResultRow`."""
+    hints = typing.get_type_hints(ResultRow)
+    types = {}
+    for name in column_names():
+        arguments = [a for a in typing.get_args(hints[name]) if a is not type(None)] or [hints[name]]
+        types[name] = arguments[0] if arguments[0] in _COLUMN_TYPES else str
+    return types
+
+
 def column_names() -> list[str]:
     """The fixed columns, in table order (configuration columns follow them)."""
     return [name for name in ResultRow.__dataclass_fields__ if name != "parameters"]
+
+
+#: Python types a fixed column may declare (any other type is shown as ``str``).
+_COLUMN_TYPES = (bool, int, float)
 
 
 #: Configuration keys that a fixed column records, and that column. ``engine.name`` is ``engine``, which says

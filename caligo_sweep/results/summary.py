@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +60,17 @@ def format_run_line(row: Mapping[str, Any]) -> str:
     return f"{word}: no OT from {pairs} pairs ({qber}): {reason}"
 
 
-def format_sweep_summary(table: pd.DataFrame, sweep_dir: Path, figure_paths: Sequence[Path]) -> str:
-    """A few lines closing a multirun: runs per status, what was swept, the best point, where the outputs are."""
+def format_sweep_summary(
+    table: pd.DataFrame,
+    sweep_dir: Path,
+    figure_paths: Sequence[Path],
+    best_point: Callable[[pd.DataFrame, Sequence[str]], str] | None = None,
+) -> str:
+    """A few lines closing a multirun: runs per status, what was swept, the best point, where the outputs are.
+
+    ``best_point(table, swept)`` gives the best-point line(s) (each experiment kind's own); default
+    :func:`format_best_point`.
+    """
     counts = table["status"].value_counts()
     lines = [f"Sweep of {len(table)} runs in {sweep_dir}", "", "  status     runs"]
     lines += [f"  {status:<9} {counts[status]:>5}" for status in _STATUS_ORDER if status in counts]
@@ -69,7 +78,7 @@ def format_sweep_summary(table: pd.DataFrame, sweep_dir: Path, figure_paths: Seq
     if swept:
         described = ", ".join(f"{c} ({table[c].nunique()} values)" for c in swept + replicate_columns(table))
         lines += ["", f"Swept: {described}"]
-    lines += ["", _best_point(table, swept)]
+    lines += ["", (best_point or format_best_point)(table, swept)]
     failed = table[table["status"] == "failed"]
     if len(failed):
         lines.append(f"Failed jobs: {', '.join(failed['run_id'].astype(str))} (their rows give the error)")
@@ -81,7 +90,8 @@ def format_sweep_summary(table: pd.DataFrame, sweep_dir: Path, figure_paths: Seq
     return "\n".join(lines)
 
 
-def _best_point(table: pd.DataFrame, swept: Sequence[str]) -> str:
+def format_best_point(table: pd.DataFrame, swept: Sequence[str]) -> str:
+    """The OT summary's best point: the secure row with the longest OT string, and where it lies."""
     secure = table[table["status"] == "ok"]
     if not len(secure):
         return "Best point: none secure (no positive OT length)"

@@ -15,7 +15,7 @@ REPLICATE_COLUMNS = ("seed", "batch_size")
 #: Group choices and top-level values that a sweep may vary, besides the ``<group>_<key>`` columns.
 _PARAMETER_COLUMNS = ("link", "eta_semantics", "source", "nsm_r", "nsm_nu", "delta_t_ns", "num_pairs")
 #: Prefixes of configuration columns that may change a result.
-_CONFIG_PREFIXES = ("link_", "device_", "nsm_", "source_", "protocol_")
+_CONFIG_PREFIXES = ("link_", "device_", "nsm_", "source_", "protocol_", "acp_")
 
 
 def swept_parameters(table: pd.DataFrame) -> list[str]:

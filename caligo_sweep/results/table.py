@@ -8,54 +8,54 @@ the configuration columns take the type their values have in the rows.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
 import pandas as pd
 
-from caligo_sweep.results.row import ResultRow, column_names
+from caligo_sweep.results.row import declared_column_types
 
 #: Nullable pandas dtype of each Python type a column may hold.
 _NULLABLE_DTYPES = {bool: "boolean", int: "Int64", float: "float64"}
 
 
-def declared_column_types() -> dict[str, type]:
-    """Python type of each fixed column (``int``, ``float``, ``bool`` or ``str``), from :class:`ResultRow`."""
-    hints = typing.get_type_hints(ResultRow)
-    types = {}
-    for name in column_names():
-        arguments = [a for a in typing.get_args(hints[name]) if a is not type(None)] or [hints[name]]
-        types[name] = arguments[0] if arguments[0] in _NULLABLE_DTYPES else str
-    return types
-
-
-def table_from_rows(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+def table_from_rows(
+    records: Iterable[Mapping[str, Any]], column_types: Optional[Mapping[str, type]] = None
+) -> pd.DataFrame:
     """One table from flat rows (``result.json`` contents): fixed columns first, typed; then the others, typed.
 
     Parameters
     ----------
     records : iterable of mapping
         Flat rows as :meth:`ResultRow.to_flat_dict` writes them.
+    column_types : mapping, optional
+        The fixed columns in table order with their Python types (an experiment kind's row); default
+        :class:`ResultRow`'s.
     """
     records = list(records)
     frame = pd.DataFrame.from_records(records)
     if not len(frame.columns):
         return frame
-    fixed = [name for name in column_names() if name in frame.columns]
+    fixed_types = dict(column_types) if column_types is not None else declared_column_types()
+    fixed = [name for name in fixed_types if name in frame.columns]
     frame = frame[fixed + [name for name in frame.columns if name not in fixed]]
     value_types = {name: _value_type(record.get(name) for record in records) for name in frame.columns}
-    return apply_row_dtypes(frame, value_types)
+    return apply_row_dtypes(frame, value_types, fixed_types)
 
 
-def apply_row_dtypes(table: pd.DataFrame, value_types: Optional[Mapping[str, Optional[type]]] = None) -> pd.DataFrame:
+def apply_row_dtypes(
+    table: pd.DataFrame,
+    value_types: Optional[Mapping[str, Optional[type]]] = None,
+    column_types: Optional[Mapping[str, type]] = None,
+) -> pd.DataFrame:
     """Give integer and boolean columns nullable dtypes (``Int64``, ``boolean``); return a new table.
 
-    Fixed columns follow :func:`declared_column_types`; any other column follows ``value_types`` (its values'
-    common Python type), or is left as it is when its type is not given.
+    Fixed columns follow ``column_types`` (default :func:`declared_column_types`); any other column follows
+    ``value_types`` (its values' common Python type), or is left as it is when its type is not given.
     """
+    fixed_types = column_types if column_types is not None else declared_column_types()
     types: dict[str, Optional[type]] = dict(value_types or {})
-    types.update({name: kind for name, kind in declared_column_types().items() if name in table.columns})
+    types.update({name: kind for name, kind in fixed_types.items() if name in table.columns})
     converted = {
         name: table[name].astype(_NULLABLE_DTYPES[kind])
         for name, kind in types.items()

@@ -47,7 +47,10 @@ BAD_INPUTS = [
     ("link=heralded link.num_multiplexing_modes=0", ["link.num_multiplexing_modes", "0"]),
     ("device=generic device.T2=2e10", ["device.T2", "device.T1", "20000000000"]),
     ("device=generic device.T1=-1", ["device.T1", "-1"]),
-    ("source=pdc source.mu=-1", ["source.mu", "> 0", "-1"]),
+    ("kind=ot_pdc source.mu=-1", ["source.mu", "> 0", "-1"]),
+    ("source=pdc", ["source.kind", "kind=ot_pdc", "pdc"]),
+    ("kind=acp link.length=5", ["link.length", "kind=acp"]),
+    ("kind=nope", ["kind", "nope"]),
     # misspelled or unknown groups, options and keys, with the valid names listed
     ("link=nonsense", ["link", "auto, depolarise, heralded, perfect", "nonsense"]),
     ("nsm=strong", ["nsm", "default", "strong"]),

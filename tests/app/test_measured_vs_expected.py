@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from caligo_sweep.config.build import prepare_run
+from caligo_sweep.config.build import prepare_ot_link
 from caligo_sweep.protocol.sifting import sift_counts
 from caligo_sweep.runner.run import run_pairs
 
@@ -26,7 +26,7 @@ def _within_five_sigma(k: int, n: int, p: float) -> bool:
 @pytest.mark.parametrize("sampling", ["counts", "bits"])
 @pytest.mark.parametrize("overrides", POINTS, ids=" ".join)
 def test_measured_qber_and_attempts_match_the_model(composer, overrides, sampling):
-    spec = prepare_run(composer(*overrides))
+    spec = prepare_ot_link(composer(*overrides))
     model = spec.model
     n_pairs = 400_000
     output = run_pairs(model, num_pairs=n_pairs, seed=11, batch_size=100_000, sampling=sampling, progress=False)

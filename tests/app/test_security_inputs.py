@@ -9,7 +9,7 @@ import pytest
 from hydra.errors import ConfigCompositionException
 
 from caligo_sweep.app.experiment import run_experiment
-from caligo_sweep.config.build import prepare_run
+from caligo_sweep.config.build import prepare_ot_link
 from caligo_sweep.engine import sample_counts
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.protocol.calibration import calibrate_link
@@ -25,7 +25,7 @@ def run(composer):
     """``run(*overrides)`` composes, validates and runs one experiment in-process; returns its flat row."""
 
     def _run(*overrides: str) -> dict:
-        spec = prepare_run(composer(*SMALL, *overrides))
+        spec = prepare_ot_link(composer(*SMALL, *overrides))
         return run_experiment(spec, run_id="test", progress=False).to_flat_dict()
 
     return _run
@@ -57,7 +57,7 @@ def test_calibration_stream_is_independent_of_the_ot_rounds(run, composer):
     calibration = ("calibration_n_sifted", "calibration_n_errors", "qber_upper")
     assert [small[k] for k in calibration] == [large[k] for k in calibration]
     assert small["n_errors"] != large["n_errors"]
-    model = prepare_run(composer("link.fidelity=0.97")).model
+    model = prepare_ot_link(composer("link.fidelity=0.97")).model
     calibrated = calibrate_link(model, 50_000, 11, 1e-6)
     batch_zero = sift_counts(sample_counts(model, 50_000, np.random.default_rng(
         np.random.SeedSequence(11, spawn_key=(0,)))).outcome_counts)
@@ -113,7 +113,7 @@ def test_absolute_storage_changes_the_length(run):
 )
 def test_inconsistent_security_keys_are_refused(composer, overrides, key):
     with pytest.raises(ConfigValueError, match=key):
-        prepare_run(composer(*overrides))
+        prepare_ot_link(composer(*overrides))
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 from caligo_sweep.app.config_path import config_directory
-from caligo_sweep.config.build import prepare_run
+from caligo_sweep.app.kinds import get_kind
+from caligo_sweep.config.build import LinkRunSpec, PdcRunSpec, prepare_ot_link
 from caligo_sweep.config.store import LINK_SCHEMAS
 
 CONF = config_directory()
@@ -17,12 +18,16 @@ def _options(group: str) -> list[str]:
 
 @pytest.mark.parametrize("group,option", [(g, o) for g in GROUPS for o in _options(g)])
 def test_every_group_option_composes_and_validates(composer, group, option):
-    spec = prepare_run(composer(f"{group}={option}"))
+    if group in ("acp", "experiment") or (group, option) == ("kind", "acp"):
+        pytest.importorskip("sequence")
+    kind_of_option = {("source", "pdc"): "kind=ot_pdc", ("acp", "default"): "kind=acp"}
+    cfg = composer(*filter(None, [kind_of_option.get((group, option)), f"{group}={option}"]))
+    spec = get_kind(cfg.kind).prepare(cfg)
     if group == "link" and option != "auto":
         assert spec.link_name == option
     if group == "source":
-        assert (spec.pdc_source is None) == (option == "link")
-    if spec.model is not None:
+        assert isinstance(spec, PdcRunSpec if option == "pdc" else LinkRunSpec)
+    if isinstance(spec, LinkRunSpec):
         assert 0.0 < spec.model.p_success <= 1.0
 
 
@@ -41,12 +46,12 @@ def test_link_options_match_their_schemas():
     ],
 )
 def test_auto_link_records_the_model_it_chose(composer, overrides, expected):
-    assert prepare_run(composer(*overrides)).link_name == expected
+    assert prepare_ot_link(composer(*overrides)).link_name == expected
 
 
 def test_eta_semantics_change_the_detection_probability(composer):
-    detector_only = prepare_run(composer("link=heralded", "link.eta=0.5", "eta=detector_only")).model
-    end_to_end = prepare_run(composer("link=heralded", "link.eta=0.5", "eta=end_to_end")).model
+    detector_only = prepare_ot_link(composer("link=heralded", "link.eta=0.5", "eta=detector_only")).model
+    end_to_end = prepare_ot_link(composer("link=heralded", "link.eta=0.5", "eta=end_to_end")).model
     # 5 km of 0.2 dB/km fibre per side transmits 10^(-0.1); detector_only multiplies it with eta.
     assert detector_only.detection_probability_per_side == pytest.approx(0.5 * 10 ** (-0.1))
     assert end_to_end.detection_probability_per_side == pytest.approx(0.5)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from caligo_sweep.results.columns import data_dictionary
+from caligo_sweep.app.kinds.columns_doc import all_kinds_dictionary as data_dictionary
 from caligo_sweep.app.gather import gather_sweep
 from caligo_sweep.results.io import write_result_json
 from caligo_sweep.results.row import ResultRow, column_names, config_column

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from caligo_sweep.app.experiment import run_experiment
-from caligo_sweep.config.build import prepare_run
+from caligo_sweep.config.build import prepare_ot_link
 
 distributed = pytest.importorskip("distributed")
 
@@ -16,7 +16,7 @@ EXECUTION = {"run_id", "n_jobs", "n_jobs_effective", "wall_time_s", "pairs_per_s
 
 
 def _row(composer, *overrides: str) -> dict:
-    spec = prepare_run(composer("link=heralded", "device=generic", "num_pairs=300000", "workers.batch_size=40000",
+    spec = prepare_ot_link(composer("link=heralded", "device=generic", "num_pairs=300000", "workers.batch_size=40000",
                                 *overrides))  # fmt: skip
     return dataclasses.asdict(run_experiment(spec, run_id="r", progress=False))
 

@@ -1,0 +1,107 @@
+"""What the two OT kinds (``ot_link``, ``ot_pdc``) share: the row :class:`~caligo_sweep.results.row.ResultRow`, its
+checks, its console line, its summary and its figures. Only ``prepare`` differs between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from omegaconf import DictConfig
+
+from caligo_sweep.app.experiment import check_spec, run_experiment
+from caligo_sweep.app.kinds import COMMON_COLUMNS, ExperimentKind, RunContext
+from caligo_sweep.config.build import RunSpec
+from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.physics.checks import require_positive_integer
+from caligo_sweep.results.columns import COLUMN_DESCRIPTIONS
+from caligo_sweep.results.row import ResultRow, column_names
+from caligo_sweep.results.table import declared_column_types
+from caligo_sweep.runner.plan import estimated_run_seconds
+from caligo_sweep.runner.workers import available_cores
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Config groups whose keys become ``<group>_<key>`` columns of an OT row.
+OT_GROUPS = ("link", "device", "nsm", "source", "protocol", "workers", "engine")
+
+
+def ot_columns() -> dict[str, tuple[type, str]]:
+    """The fixed columns of :class:`ResultRow` (besides the common ones) with their types and meanings."""
+    types = declared_column_types()
+    return {name: (types[name], COLUMN_DESCRIPTIONS[name]) for name in column_names() if name not in COMMON_COLUMNS}
+
+
+def check_ot_spec(spec: RunSpec) -> None:
+    """Execution settings (run size, seed, workers, engine) and ``max_num_pairs``, without sampling anything."""
+    check_spec(spec)
+    config = spec.config
+    limit = require_positive_integer("max_num_pairs", config.max_num_pairs)
+    if config.num_pairs > limit:
+        workers = available_cores() if config.workers.n_jobs == -1 else min(config.workers.n_jobs, available_cores())
+        seconds = estimated_run_seconds(config.num_pairs, config.workers.batch_size, config.engine.sampling, workers)
+        raise ConfigValueError(
+            "num_pairs",
+            f"at most max_num_pairs = {limit} (raise max_num_pairs to allow more; this run would take about "
+            f"{seconds / 3600:.3g} h on {workers} core(s))",
+            config.num_pairs,
+        )
+
+
+def run_ot(spec: RunSpec, context: RunContext) -> dict[str, Any]:
+    """One OT run (:func:`~caligo_sweep.app.experiment.run_experiment`) as a flat row."""
+    row = run_experiment(
+        spec,
+        run_id=context.run_id,
+        parameters=context.parameters,
+        progress=context.progress,
+        outer_jobs=context.outer_jobs,
+        pairs_dir=context.run_dir / "pairs",
+    )
+    return row.to_flat_dict()
+
+
+def unfinished_ot_row(run_id: str, status: str, error: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The row of an OT run that failed or was interrupted: identity, error and the configuration columns."""
+    return ResultRow(run_id=run_id, status=status, error=error, parameters=parameters).to_flat_dict()
+
+
+def ot_run_line(row: Mapping[str, Any]) -> str:
+    """``secure: 85,370 OT bits from 10^6 pairs (...)``: :func:`caligo_sweep.results.summary.format_run_line`."""
+    from caligo_sweep.results.summary import format_run_line  # pandas only after the run
+
+    return format_run_line(row)
+
+
+def ot_best_point(table: pd.DataFrame, swept: Sequence[str]) -> str:
+    """The secure row with the longest OT string."""
+    from caligo_sweep.results.summary import format_best_point
+
+    return format_best_point(table, swept)
+
+
+def ot_figures(table: pd.DataFrame, figures_dir: Path) -> list[Path]:
+    """Rate-distance, finite-size, heatmap and line figures of an OT sweep."""
+    from caligo_sweep.results.figures import save_sweep_figures  # matplotlib only when a figure is drawn
+
+    return save_sweep_figures(table, figures_dir)
+
+
+def ot_kind(name: str, description: str, prepare: Callable[[DictConfig], RunSpec]) -> ExperimentKind:
+    """An OT kind: everything but ``prepare`` is shared."""
+    columns = ot_columns()
+    return ExperimentKind(
+        name=name,
+        description=description,
+        config_groups=OT_GROUPS,
+        columns=columns,
+        objective_columns=tuple(c for c, (kind, _) in columns.items() if kind in (int, float)),
+        prepare=prepare,
+        check=check_ot_spec,
+        run=run_ot,
+        unfinished_row=unfinished_ot_row,
+        run_line=ot_run_line,
+        best_point=ot_best_point,
+        figures=ot_figures,
+    )

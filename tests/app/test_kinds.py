@@ -1,0 +1,90 @@
+"""The registry of experiment kinds: each kind once, the app runs any registered kind without knowing its name."""
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from caligo_sweep.app.gather import gather_sweep
+from caligo_sweep.app.kinds import get_kind, register_kind, registered_kinds, unregister_kind
+from caligo_sweep.errors import ConfigValueError
+
+
+def test_builtin_kinds_are_registered_once_and_have_a_kind_config(composer):
+    assert list(registered_kinds()) == ["ot_link", "ot_pdc", "acp"]
+    with pytest.raises(ValueError, match="registered already"):
+        register_kind(get_kind("acp"))
+    for name in registered_kinds():
+        assert composer(f"kind={name}").kind == name
+
+
+def test_unknown_kind_is_refused_with_the_known_ones():
+    with pytest.raises(ConfigValueError, match="kind must be one of ot_link, ot_pdc, acp; got 'x'"):
+        get_kind("x")
+
+
+def test_erven2014_preset_is_the_pdc_kind(composer):
+    cfg = composer("experiment=erven2014")
+    assert cfg.kind == "ot_pdc" and cfg.source.kind == "pdc"
+
+
+def test_a_new_kind_runs_through_the_app_and_gather(tmp_path, composer):
+    """A toy kind (squares its seed) registered in-process: written, resumed and gathered by the generic app."""
+    base = get_kind("acp")
+    toy = replace(
+        base,
+        name="toy",
+        config_groups=(),
+        columns={"seed": (int, "seed"), "square": (int, "seed squared")},
+        objective_columns=("square",),
+        prepare=lambda cfg: int(cfg.seed),
+        check=lambda spec: None,
+        run=lambda spec, context: {"run_id": context.run_id, "status": "ok", "seed": spec, "square": spec * spec},
+        run_line=lambda row: f"square {row['square']}",
+        best_point=lambda table, swept: f"Best point: square {table['square'].max()}",
+        figures=lambda table, figures_dir: [],
+    )
+    register_kind(toy)
+    try:
+        from caligo_sweep.app.input_checks import check_job
+
+        for seed in (2, 3):
+            cfg = composer("kind=ot_link", f"seed={seed}")
+            cfg.kind = "toy"
+            check_job(cfg)
+            _run_in(cfg, tmp_path / str(seed - 2))
+        table = gather_sweep(tmp_path)
+    finally:
+        unregister_kind("toy")
+    assert list(table["square"]) == [4, 9] and str(table["square"].dtype) == "Int64"
+    assert list(table["kind"]) == ["toy", "toy"]
+
+
+def _run_in(cfg, run_dir):
+    """What run_job does for a job of a multirun, without Hydra's job runtime: prepare, run, write the row."""
+    from caligo_sweep.app.kinds import RunContext
+    from caligo_sweep.results.io import write_result_json
+
+    kind = get_kind(cfg.kind)
+    context = RunContext(run_id=f"{run_dir.parent.name}/{run_dir.name}", run_dir=run_dir, parameters={},
+                         progress=False, outer_jobs=None)  # fmt: skip
+    write_result_json({"kind": kind.name, **kind.run(kind.prepare(cfg), context)}, run_dir)
+
+
+@pytest.mark.slow
+def test_acp_single_run_and_two_seed_multirun_through_the_cli(cli):
+    pytest.importorskip("sequence")
+    single = cli("kind=acp", "acp.duration_s=1", "seed=3")
+    assert single.returncode == 0, single.stderr
+    assert single.stdout.strip().splitlines()[-1].startswith("ACP: 10/10 requests served, TTS ")
+    (row_path,) = (cli.cwd / "outputs" / "runs").glob("*/*/result.json")
+    row = json.loads(row_path.read_text())
+    assert row["kind"] == "acp" and row["seed"] == 3 and row["acp_strategy"] == "acp"
+    sweep = cli("kind=acp", "acp.duration_s=1", "seed=1,2", "-m")
+    assert sweep.returncode == 0, sweep.stderr
+    (sweep_dir,) = (cli.cwd / "outputs" / "multiruns").glob("*/*")
+    table = pd.read_parquet(sweep_dir / "results.parquet")
+    assert list(table["seed"]) == [1, 2] and set(table["kind"]) == {"acp"}
+    assert str(table["n_requests"].dtype) == "Int64"
+    assert (sweep_dir / "figures" / "acp_tts_fidelity.png").is_file()
