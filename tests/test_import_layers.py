@@ -1,4 +1,5 @@
-"""Data flows one way: app -> runner -> results | config -> protocol -> engine -> physics (ARCHITECTURE.md)."""
+"""Data flows one way: app -> runner -> results | config -> protocol -> reconciliation -> amplification | engine -> physics
+(ARCHITECTURE.md)."""
 
 import ast
 from pathlib import Path
@@ -7,7 +8,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "caligo_sweep"
 #: Layer rank: a module may import only from layers of lower rank (or its own layer); errors are shared by all.
-RANK = {"physics": 0, "engine": 1, "network": 2, "protocol": 2, "config": 3, "results": 3, "runner": 4, "app": 5}
+RANK = {
+    "physics": 0, "engine": 1, "amplification": 1, "reconciliation": 1.5, "network": 2, "protocol": 2, "config": 3,
+    "results": 3, "runner": 4, "app": 5,
+}
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,0 +1,112 @@
+"""The shipped LDPC code family: lazy, cached loading of quasi-cyclic codes and their lifted parity-check matrices.
+
+The ``.npz`` files in ``caligo_sweep/reconciliation/data`` are written by
+``python -m caligo_sweep.reconciliation.build_codes``; runs only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.reconciliation.construction import BaseCode, lift
+
+DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
+#: frame length (bits) -> (base columns, circulant size).
+FRAME_GEOMETRY: dict[int, tuple[int, int]] = {65536: (1024, 64), 16384: (512, 32)}
+DEFAULT_FRAME_LENGTH = 65536
+_SHORTENING_SEED = 1306
+
+
+@dataclass(frozen=True, eq=False)
+class LdpcCode:
+    """One lifted code of the family.
+
+    Parameters
+    ----------
+    frame_length : int
+        Code length n (bits).
+    index : int
+        Position in the family (increasing redundancy, i.e. decreasing rate).
+    n_checks : int
+        Syndrome length m (bits).
+    design_rate : float
+        Table I distribution used.
+    row_pointer, column_index : numpy.ndarray
+        Parity-check matrix in compressed-row form.
+    shortening_order : numpy.ndarray
+        Fixed public permutation of the columns: a frame shortened by ``s`` bits fixes the first ``s`` of them.
+    """
+
+    frame_length: int
+    index: int
+    n_checks: int
+    design_rate: float
+    row_pointer: np.ndarray
+    column_index: np.ndarray
+    shortening_order: np.ndarray
+
+    @property
+    def rate(self) -> float:
+        """Mother-code rate ``1 - m / n``."""
+        return 1.0 - self.n_checks / self.frame_length
+
+
+def family_path(frame_length: int) -> Path:
+    """Location of the code file of one frame length."""
+    return DATA_DIRECTORY / f"ldpc_codes_n{frame_length}.npz"
+
+
+def require_frame_length(frame_length: int) -> int:
+    """Check that a code family exists for ``frame_length`` and return it."""
+    if frame_length not in FRAME_GEOMETRY:
+        raise ConfigValueError("reconciliation.frame_length", f"one of {sorted(FRAME_GEOMETRY)}", frame_length)
+    return int(frame_length)
+
+
+@lru_cache(maxsize=None)
+def _family_arrays(frame_length: int) -> dict[str, np.ndarray]:
+    with np.load(family_path(require_frame_length(frame_length))) as data:
+        return {key: data[key] for key in data.files}
+
+
+def family_redundancies(frame_length: int) -> np.ndarray:
+    """``1 - R`` of every code of a frame length, increasing."""
+    arrays = _family_arrays(frame_length)
+    return arrays["n_base_rows"] / float(arrays["n_base_columns"])
+
+
+def base_code(frame_length: int, index: int) -> BaseCode:
+    """The shipped quasi-cyclic description of one code."""
+    arrays = _family_arrays(frame_length)
+    edges = slice(int(arrays["edge_offsets"][index]), int(arrays["edge_offsets"][index + 1]))
+    return BaseCode(
+        n_base_rows=int(arrays["n_base_rows"][index]),
+        n_base_columns=int(arrays["n_base_columns"]),
+        lifting=int(arrays["lifting"]),
+        rows=arrays["rows"][edges],
+        columns=arrays["columns"][edges],
+        shifts=arrays["shifts"][edges],
+        design_rate=float(arrays["design_rate"][index]),
+    )
+
+
+@lru_cache(maxsize=8)
+def load_code(frame_length: int, index: int) -> LdpcCode:
+    """Lift one shipped code (cached: a worker lifts each code it needs once)."""
+    description = base_code(frame_length, index)
+    row_pointer, column_index = lift(description)
+    order = np.random.default_rng(np.random.SeedSequence((_SHORTENING_SEED, frame_length, index)))
+    return LdpcCode(
+        frame_length=frame_length,
+        index=index,
+        n_checks=row_pointer.size - 1,
+        design_rate=description.design_rate,
+        row_pointer=row_pointer,
+        column_index=column_index,
+        shortening_order=order.permutation(frame_length).astype(np.int64),
+    )

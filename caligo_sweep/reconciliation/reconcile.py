@@ -1,0 +1,231 @@
+"""One-way reconciliation of one OT half: Alice's message (syndromes + verification tags), Bob's frame decoding.
+
+Alice never hears back (any feedback would depend on whether Bob can decode, i.e. on his choice bit). For every
+frame she sends the syndrome of her bits (``m`` bits) and a ``tag_bits``-bit Toeplitz hash of the frame's payload
+under a fresh public seed; Bob decodes with layered sum-product BP and accepts a frame only if his tag matches.
+A wrong decoding is missed with probability at most ``2^-tag_bits`` per frame (two-universality). Every syndrome and
+tag bit is counted in the leak; nothing is subtracted (shortened bits are known zeros, see
+:mod:`caligo_sweep.reconciliation.frames`).
+
+Randomness: frame ``k`` draws its tag seed from ``SeedSequence(entropy, spawn_key + (k,))`` of the given seed, so
+the message, the decoded bits and the flags are identical for any ``n_jobs``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy.special import entr
+
+from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash_direct
+from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
+from caligo_sweep.reconciliation.decoder import KNOWN_BIT_LLR, channel_llr, decode_syndrome, syndrome_of
+from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH
+from caligo_sweep.reconciliation.frames import CodeChoice, code_for_redundancy, embed, frame_bounds, payload_positions
+from caligo_sweep.reconciliation.model import design_efficiency
+
+DEFAULT_TAG_BITS = 32
+DEFAULT_MAX_ITERATIONS = 200
+
+
+def binary_entropy_bits(p: float) -> float:
+    """Binary entropy h(p) in bits."""
+    return float((entr(p) + entr(1.0 - p)) / np.log(2.0))
+
+
+def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, frame))
+
+
+def _tag_seed(seed: np.random.SeedSequence, frame: int, payload_bits: int, tag_bits: int) -> np.ndarray:
+    return draw_toeplitz_seed(np.random.default_rng(_frame_seed(seed, frame)), payload_bits, tag_bits)
+
+
+@dataclass(frozen=True, eq=False)
+class AliceMessage:
+    """Everything Alice sends about one half (public).
+
+    Parameters
+    ----------
+    choice : CodeChoice
+        Code and shortening of the full frames.
+    n_bits : int
+        Length of the half.
+    syndromes : numpy.ndarray
+        uint8, shape ``(frames, m)``.
+    tags : numpy.ndarray
+        uint8, shape ``(frames, tag_bits)``.
+    tag_seed : numpy.random.SeedSequence
+        Public seed of the per-frame tag matrices.
+    """
+
+    choice: CodeChoice
+    n_bits: int
+    syndromes: np.ndarray
+    tags: np.ndarray
+    tag_seed: np.random.SeedSequence
+
+    @property
+    def frames(self) -> int:
+        """Number of frames."""
+        return int(self.syndromes.shape[0])
+
+    @property
+    def leak_bits(self) -> int:
+        """Bits sent that depend on x: every syndrome bit and every tag bit."""
+        return int(self.syndromes.size + self.tags.size)
+
+
+def alice_message(
+    x: np.ndarray, choice: CodeChoice, seed: np.random.SeedSequence | int, tag_bits: int = DEFAULT_TAG_BITS
+) -> AliceMessage:
+    """Syndromes and verification tags of Alice's bits ``x`` (uint8 0/1) frame by frame."""
+    require_integer("reconciliation.tag_bits", tag_bits, 1)
+    seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    x = np.asarray(x, dtype=np.uint8)
+    code = choice.code()
+    bounds = frame_bounds(x.size, choice.payload_bits)
+    syndromes = np.empty((bounds.size - 1, code.n_checks), dtype=np.uint8)
+    tags = np.empty((bounds.size - 1, tag_bits), dtype=np.uint8)
+    for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
+        payload = x[start:stop]
+        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, embed(code, payload))
+        tags[frame] = toeplitz_hash_direct(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
+    return AliceMessage(choice, int(x.size), syndromes, tags, seed)
+
+
+def _decode_frames(message: AliceMessage, y: np.ndarray, p: float, frames: range, max_iterations: int):
+    """Decode a contiguous block of frames (one joblib task)."""
+    code = message.choice.code()
+    bounds = frame_bounds(message.n_bits, message.choice.payload_bits)
+    decoded, success, iterations = [], [], []
+    positions_by_size: dict[int, np.ndarray] = {}
+    for frame in frames:
+        start, stop = bounds[frame], bounds[frame + 1]
+        size = int(stop - start)
+        positions = positions_by_size.setdefault(size, payload_positions(code, size))
+        llr = np.full(code.frame_length, KNOWN_BIT_LLR, dtype=np.float32)
+        llr[positions] = channel_llr(y[start:stop], p)
+        bits, used, converged = decode_syndrome(
+            code.row_pointer, code.column_index, llr, message.syndromes[frame], max_iterations
+        )
+        payload = bits[positions]
+        tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
+        tag = toeplitz_hash_direct(payload, tag_seed, message.tags.shape[1])
+        decoded.append(payload)
+        success.append(bool(converged) and bool(np.array_equal(tag, message.tags[frame])))
+        iterations.append(used)
+    return decoded, success, iterations
+
+
+@dataclass(frozen=True, eq=False)
+class ReconciliationResult:
+    """Outcome of reconciling one half.
+
+    Parameters
+    ----------
+    bob_bits : numpy.ndarray
+        Bob's corrected bits (uint8; in failed frames, his best BP guess).
+    frame_success : numpy.ndarray
+        bool per frame: BP converged and the tag matched.
+    leak_bits : int
+        Syndrome plus tag bits sent.
+    efficiency : float
+        ``leak_bits / (n_bits h(p))``; ``nan`` for an empty half.
+    mean_iterations : float
+        BP passes per frame.
+    decoder_mbit_per_s : float
+        Bits of the half per second of wall-clock decoding (not part of the deterministic output).
+    choice : CodeChoice
+        Code used.
+    """
+
+    bob_bits: np.ndarray
+    frame_success: np.ndarray
+    leak_bits: int
+    efficiency: float
+    mean_iterations: float
+    choice: CodeChoice
+    decoder_mbit_per_s: float = field(default=float("nan"))
+
+    @property
+    def frames(self) -> int:
+        """Number of frames."""
+        return int(self.frame_success.size)
+
+    @property
+    def frame_errors(self) -> int:
+        """Frames whose decoding failed or whose tag did not match."""
+        return int(self.frames - np.count_nonzero(self.frame_success))
+
+
+def bob_decode(
+    y: np.ndarray, message: AliceMessage, p: float, n_jobs: int = 1, max_iterations: int = DEFAULT_MAX_ITERATIONS
+) -> ReconciliationResult:
+    """Bob's side: decode every frame of ``message`` from his bits ``y`` and the calibrated crossover ``p``."""
+    p = require_in_interval("reconciliation.qber", p, 0.0, 0.5, low_open=True, high_open=True)
+    n_jobs = require_positive_integer("reconciliation.n_jobs", n_jobs)
+    y = np.asarray(y, dtype=np.uint8)
+    if y.size != message.n_bits:
+        raise ValueError(f"Bob's string has {y.size} bits, Alice's message covers {message.n_bits}")
+    blocks = [block for block in np.array_split(np.arange(message.frames), n_jobs) if block.size]
+    started = time.perf_counter()
+    parts = Parallel(n_jobs=min(n_jobs, max(1, len(blocks))))(
+        delayed(_decode_frames)(message, y, p, range(int(b[0]), int(b[-1]) + 1), max_iterations) for b in blocks
+    )
+    elapsed = time.perf_counter() - started
+    decoded = [bits for part in parts for bits in part[0]]
+    iterations = [used for part in parts for used in part[2]]
+    entropy_bits = message.n_bits * binary_entropy_bits(p)
+    return ReconciliationResult(
+        bob_bits=np.concatenate(decoded) if decoded else np.zeros(0, dtype=np.uint8),
+        frame_success=np.array([ok for part in parts for ok in part[1]], dtype=bool),
+        leak_bits=message.leak_bits,
+        efficiency=message.leak_bits / entropy_bits if entropy_bits > 0 else float("nan"),
+        mean_iterations=float(np.mean(iterations)) if iterations else 0.0,
+        choice=message.choice,
+        decoder_mbit_per_s=message.n_bits / elapsed / 1e6 if elapsed > 0 else float("nan"),
+    )
+
+
+def select_code(p: float, frame_length: int) -> CodeChoice:
+    """Code and shortening for a calibrated QBER ``p``: redundancy ``design_efficiency(p) * h(p)`` per payload bit."""
+    p = require_in_interval("reconciliation.qber", p, 0.0, 0.5, low_open=True, high_open=True)
+    return code_for_redundancy(frame_length, design_efficiency(p, frame_length) * binary_entropy_bits(p))
+
+
+def reconcile_half(
+    x: np.ndarray,
+    y: np.ndarray,
+    p: float,
+    frame_length: int = DEFAULT_FRAME_LENGTH,
+    seed: np.random.SeedSequence | int = 0,
+    n_jobs: int = 1,
+    tag_bits: int = DEFAULT_TAG_BITS,
+) -> ReconciliationResult:
+    """Reconcile one half: Alice's message from ``x``, Bob's decoding of ``y``, with the code chosen from ``p``.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Alice's and Bob's bits (uint8 0/1, equal length, any length).
+    p : float
+        Calibrated crossover probability (never estimated from this half).
+    frame_length : int
+        Code length, one of :data:`~caligo_sweep.reconciliation.codes.FRAME_GEOMETRY`.
+    seed : numpy.random.SeedSequence or int
+        Seed of Alice's public tag matrices.
+    n_jobs : int
+        Worker processes for frame decoding; the output does not depend on it.
+    tag_bits : int
+        Verification tag length per frame.
+    """
+    require_positive_integer("reconciliation.n_jobs", n_jobs)
+    x = np.asarray(x)
+    if x.shape != np.shape(y) or x.ndim != 1:
+        raise ValueError(f"x and y must be 1-D arrays of equal length; got {x.shape} and {np.shape(y)}")
+    message = alice_message(x, select_code(p, frame_length), seed, tag_bits)
+    return bob_decode(y, message, p, n_jobs)

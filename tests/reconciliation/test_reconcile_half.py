@@ -1,0 +1,98 @@
+"""Reconciling one half: leak accounting, tag verification, partial frames, determinism over n_jobs."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.reconciliation import (
+    alice_message,
+    binary_entropy_bits,
+    bob_decode,
+    code_for_redundancy,
+    reconcile_half,
+    select_code,
+)
+
+
+def noisy_pair(n_bits: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2, n_bits, dtype=np.uint8)
+    return x, x ^ (rng.random(n_bits) < p).astype(np.uint8)
+
+
+def test_leak_is_every_syndrome_and_tag_bit_including_the_partial_frame():
+    p = 0.04
+    choice = code_for_redundancy(16384, 1.4 * binary_entropy_bits(p))
+    n_bits = 3 * choice.payload_bits + 1234
+    x, y = noisy_pair(n_bits, p, 1)
+    message = alice_message(x, choice, 5, tag_bits=40)
+    assert message.syndromes.shape == (4, choice.n_checks)
+    assert message.tags.shape == (4, 40)
+    result = bob_decode(y, message, p)
+    assert result.leak_bits == 4 * (choice.n_checks + 40)
+    assert result.efficiency == pytest.approx(result.leak_bits / (n_bits * binary_entropy_bits(p)), rel=1e-12)
+    assert result.frames == 4 and result.frame_errors == 0
+    np.testing.assert_array_equal(result.bob_bits, x)
+
+
+def test_shortening_reaches_the_requested_redundancy():
+    for redundancy in (0.05, 0.1234, 0.3, 0.55, 0.65):
+        choice = code_for_redundancy(65536, redundancy)
+        assert choice.n_checks / choice.payload_bits == pytest.approx(redundancy, abs=1e-4)
+        # inside the family's grid (ratio 1.08) at most ~8 % of a frame is shortened; above its top, more
+        assert 0 <= choice.n_shortened < (0.09 if redundancy < 0.57 else 0.15) * 65536
+
+
+def test_a_tag_mismatch_is_counted_as_a_frame_error():
+    p = 0.03
+    choice = code_for_redundancy(16384, 1.5 * binary_entropy_bits(p))
+    x, y = noisy_pair(2 * choice.payload_bits, p, 2)
+    message = alice_message(x, choice, 7)
+    tampered_tags = message.tags.copy()
+    tampered_tags[1, 0] ^= 1
+    result = bob_decode(y, dataclasses.replace(message, tags=tampered_tags), p)
+    np.testing.assert_array_equal(result.frame_success, [True, False])
+    assert result.frame_errors == 1
+
+
+def test_same_seed_gives_the_same_output_for_any_number_of_workers():
+    p = 0.05
+    x, y = noisy_pair(50_000, p, 3)
+    serial = reconcile_half(x, y, p, frame_length=16384, seed=np.random.SeedSequence(9), n_jobs=1)
+    parallel = reconcile_half(x, y, p, frame_length=16384, seed=np.random.SeedSequence(9), n_jobs=2)
+    np.testing.assert_array_equal(serial.bob_bits, parallel.bob_bits)
+    np.testing.assert_array_equal(serial.frame_success, parallel.frame_success)
+    assert serial.leak_bits == parallel.leak_bits and serial.choice == parallel.choice
+    assert serial.frames >= 4
+
+
+def test_tags_depend_on_the_seed():
+    choice = code_for_redundancy(16384, 0.3)
+    x, _ = noisy_pair(choice.payload_bits, 0.05, 4)
+    assert not np.array_equal(alice_message(x, choice, 1).tags, alice_message(x, choice, 2).tags)
+
+
+def test_selected_code_uses_the_measured_design_efficiency():
+    from caligo_sweep.reconciliation import design_efficiency
+
+    for p in (0.01, 0.035, 0.05, 0.11):
+        choice = select_code(p, 65536)
+        target = design_efficiency(p, 65536) * binary_entropy_bits(p)
+        assert choice.n_checks / choice.payload_bits == pytest.approx(target, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("key", "kwargs"), [("reconciliation.qber", {"p": 0.5}), ("reconciliation.n_jobs", {"n_jobs": 0})]
+)
+def test_bad_input_names_its_key(key, kwargs):
+    x, y = noisy_pair(1000, 0.05, 5)
+    arguments = {"p": 0.05, "frame_length": 16384, "seed": 1, "n_jobs": 1, **kwargs}
+    with pytest.raises(ConfigValueError, match=key):
+        reconcile_half(x, y, **arguments)
+
+
+def test_unknown_frame_length_is_refused():
+    with pytest.raises(ConfigValueError, match="reconciliation.frame_length"):
+        select_code(0.05, 1000)
