@@ -23,6 +23,7 @@ from caligo_sweep.config.schema import (
     RunSchema,
     SourceSchema,
 )
+from caligo_sweep.config.ot_settings import OtSettings, build_ot_settings
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import (
     require_bool,
@@ -65,6 +66,8 @@ class RunSpec:
         Wait time Delta t [ns].
     pdc_source : PDCSource or None
         The Erven 2014 source when ``source=pdc``.
+    ot : OtSettings
+        Reconciliation method, frame and tag lengths, choice bit, ``engine.save_ot``.
     """
 
     config: RunSchema
@@ -73,6 +76,7 @@ class RunSpec:
     nsm: NSMParameters
     delta_t_ns: float
     pdc_source: Optional[PDCSource]
+    ot: OtSettings
 
 
 def prepare_run(cfg: DictConfig) -> RunSpec:
@@ -94,12 +98,13 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
     if config.eta.semantics not in ETA_SEMANTICS:
         raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", config.eta.semantics)
     pdc_source = build_pdc_source(config.source)
+    ot = build_ot_settings(config)
     if pdc_source is not None:
-        return RunSpec(config, "none", None, nsm, delta_t_ns, pdc_source)
+        return RunSpec(config, "none", None, nsm, delta_t_ns, pdc_source, ot)
     device = build_device(config.device)
     link = build_link(config.link, config.eta.semantics, config.device.detector_error)
     model = build_physical_model(link, device, detector_error=config.device.detector_error)
-    return RunSpec(config, link.model_name, model, nsm, delta_t_ns, None)
+    return RunSpec(config, link.model_name, model, nsm, delta_t_ns, None, ot)
 
 
 def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
