@@ -89,7 +89,8 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
     """
     config: RunSchema = OmegaConf.to_object(cfg)
     delta_t_ns = require_non_negative("nsm.delta_t_ns", config.nsm.delta_t_ns)
-    nsm = build_nsm(config.nsm, delta_t_ns)
+    ot = build_ot_settings(config)
+    nsm = build_nsm(config.nsm, delta_t_ns, ot.efficiency)
     require_bool("protocol.strict", config.protocol.strict)
     require_in_interval("protocol.qber_eps", config.protocol.qber_eps, 0.0, 1.0, low_open=True, high_open=True)
     check_calibration(config.protocol)
@@ -98,7 +99,6 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
     if config.eta.semantics not in ETA_SEMANTICS:
         raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", config.eta.semantics)
     pdc_source = build_pdc_source(config.source)
-    ot = build_ot_settings(config)
     if pdc_source is not None:
         return RunSpec(config, "none", None, nsm, delta_t_ns, pdc_source, ot)
     device = build_device(config.device)
@@ -107,8 +107,9 @@ def prepare_run(cfg: DictConfig) -> RunSpec:
     return RunSpec(config, link.model_name, model, nsm, delta_t_ns, None, ot)
 
 
-def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
-    """Adversary memory and security parameters from the ``nsm`` group.
+def build_nsm(nsm: NsmSchema, delta_t_ns: float, ec_efficiency: Optional[float] = None) -> NSMParameters:
+    """Adversary memory and security parameters from the ``nsm`` group (and the assumed f of
+    ``reconciliation=assumed``, None otherwise: the chain is then given the leak that was sent).
 
     Exactly one of ``nsm.r`` (retention after the wait) and ``nsm.memory_time_ns`` (``r = exp(-delta_t_ns / T)``)
     must be set, and exactly one of ``nsm.nu`` and ``nsm.storage_qubits`` (checked by :class:`NSMParameters`).
@@ -119,7 +120,7 @@ def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
         r=r,
         nu=nsm.nu,
         eps=nsm.eps,
-        ec_efficiency=nsm.ec_efficiency,
+        ec_efficiency=ec_efficiency,
         memory_dim=nsm.memory_dim,
         storage_qubits=nsm.storage_qubits,
         c_bb84_term=nsm.c_bb84_term,

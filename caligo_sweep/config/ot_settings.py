@@ -2,19 +2,20 @@
 
 ``reconciliation.method``: ``ldpc`` decodes both halves for real (bits path only); ``model`` charges the leak of the
 code that the shipped performance table selects for the calibrated QBER and reports the table's frame error rate
-(no decoding, for counts-path sweeps and the analytic PDC source); ``assumed`` charges ``nsm.ec_efficiency * h(p)``
-bits per bit (Erven et al. 2014's assumption, used by ``experiment=erven2014``); ``auto`` (default) is ``ldpc`` on
-the bits path and ``model`` otherwise. Keys that would not change the result of the chosen method are refused.
+(no decoding, for counts-path sweeps and the analytic PDC source); ``assumed`` charges ``f h(p)``
+bits per bit (``reconciliation.efficiency``; Erven et al. 2014's assumption, used by ``experiment=erven2014``); ``auto`` (default) is ``ldpc`` on
+the bits path and ``model`` otherwise. Keys that would not change the result of the chosen method are refused (null instead).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
 from caligo_sweep.config.schema import RunSchema
 from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.physics.checks import require_bool, require_integer
+from caligo_sweep.physics.checks import require_bool, require_in_interval, require_integer
 from caligo_sweep.protocol.ot_rounds import CHOICE_BITS
 from caligo_sweep.reconciliation.codes import require_frame_length
 
@@ -31,11 +32,13 @@ class OtSettings:
     Parameters
     ----------
     ec_model : str
-        ``ldpc`` (decoded), ``table`` (shipped measured table) or ``assumed`` (``nsm.ec_efficiency``).
+        ``ldpc`` (decoded), ``table`` (shipped measured table) or ``assumed`` (``efficiency``).
     frame_length : int or None
         LDPC frame length [bits]; None for ``assumed``.
     tag_bits : int or None
         Verification hash per frame [bits]; None for ``assumed``.
+    efficiency : float or None
+        Assumed f >= 1 for ``assumed``, else None.
     choice_bit : str
         ``protocol.choice_bit``: ``"0"``, ``"1"`` or ``"random"``.
     save_ot : bool
@@ -45,12 +48,13 @@ class OtSettings:
     ec_model: str
     frame_length: Optional[int]
     tag_bits: Optional[int]
+    efficiency: Optional[float]
     choice_bit: str
     save_ot: bool
 
 
 def build_ot_settings(config: RunSchema) -> OtSettings:
-    """Validate the ``reconciliation`` group, ``protocol.choice_bit``, ``engine.save_ot`` and ``nsm.ec_efficiency``.
+    """Validate the ``reconciliation`` group, ``protocol.choice_bit`` and ``engine.save_ot``.
 
     Raises
     ------
@@ -69,11 +73,11 @@ def build_ot_settings(config: RunSchema) -> OtSettings:
     if method == "assumed":
         _require_null("reconciliation.frame_length", settings.frame_length, "reconciliation=assumed")
         _require_null("reconciliation.tag_bits", settings.tag_bits, "reconciliation=assumed")
-        if config.nsm.ec_efficiency is None:
-            raise ConfigValueError("nsm.ec_efficiency", "a number >= 1 with reconciliation=assumed", None)
+        efficiency = require_in_interval("reconciliation.efficiency", settings.efficiency, 1.0, math.inf)
         frame_length = tag_bits = None
     else:
-        _require_null("nsm.ec_efficiency", config.nsm.ec_efficiency, "the leak is the code's (reconciliation=assumed)")
+        _require_null("reconciliation.efficiency", settings.efficiency, "reconciliation=assumed")
+        efficiency = None
         frame_length = require_frame_length(settings.frame_length)
         tag_bits = require_integer("reconciliation.tag_bits", settings.tag_bits, 1)
     if config.protocol.choice_bit not in CHOICE_BITS:
@@ -85,7 +89,9 @@ def build_ot_settings(config: RunSchema) -> OtSettings:
     if save_ot and method != "ldpc":
         raise ConfigValueError("engine.save_ot", "false unless an OT runs (engine.sampling=bits, reconciliation ldpc)",
                                save_ot)
-    return OtSettings(EC_MODEL_OF_METHOD[method], frame_length, tag_bits, config.protocol.choice_bit, save_ot)
+    return OtSettings(
+        EC_MODEL_OF_METHOD[method], frame_length, tag_bits, efficiency, config.protocol.choice_bit, save_ot
+    )
 
 
 def _require_null(key: str, value: object, condition: str) -> None:

@@ -103,7 +103,6 @@ class NsmSchema:
     storage_qubits: Optional[float] = None  #: absolute storage S >= 0 qubits (Ng et al. 2012); null with nu
     delta_t_ns: float = 1.0e9  #: wait time Delta t between measurement and basis revelation, ns
     eps: float = 2.5e-7  #: security parameter epsilon (Erven 2014 Table I)
-    ec_efficiency: Optional[float] = None  #: assumed f >= 1 (leak f h(p) bits per bit), only with reconciliation=assumed
     memory_dim: int = 2  #: dimension d of one storage cell
     c_bb84_term: str = "erven2014"  #: finite-size term of C_BB84: erven2014 log(1/(2 eps)) | ng2012 log(2/eps^2)
 
@@ -154,9 +153,10 @@ class ProtocolSchema:
 class ReconciliationSchema:
     """``reconciliation``: how the one-way error-correction leak is obtained (see README "Reconciliation")."""
 
-    method: str = "auto"  #: auto (ldpc on the bits path, else model) | ldpc | model (shipped table) | assumed (nsm f)
+    method: str = "auto"  #: auto (ldpc on the bits path, else model) | ldpc | model (shipped table) | assumed (f)
     frame_length: Optional[int] = 65536  #: LDPC frame length, bits (65536 or 16384); null with assumed
     tag_bits: Optional[int] = 32  #: verification hash per frame, bits (>= 1); null with assumed
+    efficiency: Optional[float] = None  #: assumed: f >= 1, leak f h(p) bits per bit of the half; null otherwise
 
 
 @dataclass

@@ -17,7 +17,8 @@ from caligo_sweep.protocol.estimation import qber_upper_bound
 from caligo_sweep.protocol.security import binary_entropy
 from caligo_sweep.protocol.sifting import sift_counts
 
-SMALL = ("num_pairs=20000", "workers.batch_size=5000", "workers.progress=false", "protocol.calibration_pairs=50000")
+SMALL = ("num_pairs=20000", "workers.batch_size=5000", "workers.progress=false", "protocol.calibration_pairs=50000",
+         "engine.sampling=counts", "reconciliation=assumed")  # the chain's inputs, with the leak f h(p) half_bits
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_chain_uses_the_calibration_bound_not_the_ot_rounds(run):
     row = run("link.fidelity=0.97")
     assert row["qber_upper"] == qber_upper_bound(row["calibration_n_errors"], row["calibration_n_sifted"], 1e-6)
     assert row["calibration_n_sifted"] != row["n_sifted"]
-    leak = 1.2 * float(binary_entropy(row["qber_upper"])) * row["m"] / 2
+    leak = 1.2 * float(binary_entropy(row["qber_upper"])) * row["half_bits"]
     assert row["ec_leak_bits"] == pytest.approx(leak, rel=1e-12)
 
 

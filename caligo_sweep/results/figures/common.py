@@ -36,7 +36,7 @@ _LABELS = {
     "link_length_km": "link length [km]",
     "link_dark_count_probability": "dark-count probability per window",
     "device_detector_error": "detector error e_det",
-    "nsm_ec_efficiency": "error-correction efficiency f",
+    "reconciliation_efficiency": "assumed error-correction efficiency f",
     "nsm_eps": "security parameter \u03b5",
     "ot_length_bits": "OT length \u2113 [bits]",
     "qber": "channel error rate Q",
