@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from caligo_sweep.app.ot import run_ot_link, run_ot_pdc
+from caligo_sweep.app.ot.stages import execution_settings
 from caligo_sweep.config.build import RunSpec
 from caligo_sweep.results.row import ResultRow
 from caligo_sweep.runner.run import check_run_settings
@@ -23,16 +24,7 @@ def check_spec(spec: RunSpec) -> None:
     The preflight calls it for every swept value; the link run relies on ``run_pairs`` checking the same settings
     before its first batch.
     """
-    config = spec.config
-    check_run_settings(
-        num_pairs=config.num_pairs,
-        seed=config.seed,
-        batch_size=config.workers.batch_size,
-        n_jobs=config.workers.n_jobs,
-        backend=config.workers.backend,
-        sampling=config.engine.sampling,
-        returns_bits=config.engine.save_bits,
-    )
+    check_run_settings(returns_bits=spec.config.engine.save_bits, **execution_settings(spec))
 
 
 def run_experiment(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from caligo_sweep.config.build import RunSpec
 from caligo_sweep.engine import PairBits
@@ -71,17 +71,25 @@ def quantum_phase(
         sinks.append(PairBitsWriter(run_dir / "pairs"))
     output = run_pairs(
         spec.model,
-        num_pairs=config.num_pairs,
-        seed=config.seed,
-        batch_size=config.workers.batch_size,
-        n_jobs=config.workers.n_jobs,
-        backend=config.workers.backend,
-        sampling=config.engine.sampling,
+        **execution_settings(spec),
         bits_sink=_fan_out(sinks) if sinks else None,
         progress=progress and config.workers.progress,
         outer_jobs=outer_jobs,
     )
     return QuantumPhase(output, rounds)
+
+
+def execution_settings(spec: RunSpec) -> dict[str, Any]:
+    """The ``run_pairs`` arguments that come straight from the config."""
+    config = spec.config
+    return {
+        "num_pairs": config.num_pairs,
+        "seed": config.seed,
+        "batch_size": config.workers.batch_size,
+        "n_jobs": config.workers.n_jobs,
+        "backend": config.workers.backend,
+        "sampling": config.engine.sampling,
+    }
 
 
 def _fan_out(sinks: list[Callable[[PairBits], None]]) -> Callable[[PairBits], None]:
