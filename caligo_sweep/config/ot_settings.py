@@ -2,9 +2,10 @@
 
 ``reconciliation.method``: ``ldpc`` decodes both halves for real (bits path only); ``model`` charges the leak of the
 code that the shipped performance table selects for the calibrated QBER and reports the table's frame error rate
-(no decoding, for counts-path sweeps and the analytic PDC source); ``assumed`` charges ``f h(p)``
-bits per bit (``reconciliation.efficiency``; Erven et al. 2014's assumption, used by ``experiment=erven2014``); ``auto`` (default) is ``ldpc`` on
-the bits path and ``model`` otherwise. Keys that would not change the result of the chosen method are refused (null instead).
+(no decoding, for counts-path sweeps and the analytic PDC source); ``assumed`` charges ``f h(p)`` bits per bit
+(``reconciliation.efficiency``; Erven et al. 2014's assumption, used by ``experiment=erven2014``); ``auto``
+(default) is ``ldpc`` on the bits path and ``model`` otherwise. Keys that would not change the result of the chosen
+method are refused (they must be null).
 """
 
 from __future__ import annotations

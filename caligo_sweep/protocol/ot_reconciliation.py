@@ -6,8 +6,9 @@ measured QBER, which only leaks more), and Bob's LLRs use that same QBER. Above 
 code is shipped; such a point already misses Schaffner's 11 % condition, and the chain is charged the whole half
 (``leak = half length``, so no length is certified).
 
-``ldpc``: Alice sends the syndrome and per-frame tags of *both* halves (:func:`~caligo_sweep.reconciliation.alice_message`,
-half ``j`` with tag seeds from the stream ``RECONCILIATION_SPAWN_KEY + (j,)``); Bob decodes ``I_C`` only. The leak
+``ldpc``: Alice sends the syndrome and per-frame tags of *both* halves
+(:func:`~caligo_sweep.reconciliation.alice_message`, half ``j`` with tag seeds from the stream
+``RECONCILIATION_SPAWN_KEY + (j,)``); Bob decodes ``I_C`` only. The leak
 about ``I_{1-C}`` (what the chain charges) is every syndrome and tag bit of that half. ``table``: the same code and
 leak count, without decoding; the frame error rate is the table's. ``assumed``: no code; the chain charges
 ``f h(p)`` per bit of the half.
@@ -45,7 +46,7 @@ class EcOutcome:
     frame_error_rate : float or None
         Measured (``ldpc``) or the table's (``table``) frame error rate.
     efficiency : float or None
-        ``leak_bits / (half_bits h(p))`` with ``p`` the calibrated QBER upper bound.
+        ``leak_bits / (half_bits h(p))`` with ``p`` the calibrated QBER upper bound (``assumed``: the assumed f).
     mbit_per_s : float or None
         Bob's decoding throughput [Mbit of the half per wall-clock second] (``ldpc`` only).
     bob_bits : numpy.ndarray or None

@@ -39,7 +39,7 @@ def ot_seed(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:
 
 
 def choose_bit(setting: str, seed: int) -> int:
-    """Bob's choice bit C from ``protocol.choice_bit``: ``"0"``, ``"1"``, or ``"random"`` (a fair bit of its own stream).
+    """Bob's choice bit C from ``protocol.choice_bit``: ``"0"``, ``"1"``, or ``"random"`` (a fair bit, own stream).
 
     Raises
     ------

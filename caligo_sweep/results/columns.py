@@ -61,7 +61,7 @@ COLUMN_DESCRIPTIONS = {
     "ec_frames": "code frames per half",
     "ec_frame_errors": "frames of I_C Bob failed to decode or whose verification hash did not match (`ldpc`)",
     "ec_frame_error_rate": "frame error rate: measured (`ldpc`) or the table's (`table`)",
-    "ec_efficiency": "measured f = `ec_leak_bits` / (`half_bits` h(`qber_upper`))",
+    "ec_efficiency": "measured f = `ec_leak_bits` / (`half_bits` h(`qber_upper`)); `assumed`: the assumed f",
     "ec_mbit_per_s": "Bob's decoding throughput, Mbit of the half per wall-clock second (`ldpc`)",
     "ot_correct": "Bob's S_C equals Alice's S_C (bits path, `ldpc`, secure point)",
     "bob_error_rate_other_half": "Bob's disagreement with x on I_{1-C}, about 1/2: why he cannot decode it (`ldpc`)",

@@ -1,5 +1,6 @@
 """The whole 1-2 OT end to end: a positive, correct OT at a secure point, the leak that was sent in the length,
-S_C = Alice's S_C over seeds, identical strings for any n_jobs, decoding failures aborted, saved strings, table model."""
+S_C = Alice's S_C over seeds, identical strings for any n_jobs, decoding failures aborted, saved strings, the table
+model."""
 
 from __future__ import annotations
 

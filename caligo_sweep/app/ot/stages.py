@@ -198,7 +198,7 @@ def reconcile(
         return reconcile_with_ldpc(halves, qber_upper, ot.frame_length, ot.tag_bits, spec.config.seed, n_jobs)
     if ot.ec_model == "table":
         return reconcile_with_table(half_bits, qber_upper, ot.frame_length, ot.tag_bits)
-    return EcOutcome("assumed", half_bits)
+    return EcOutcome("assumed", half_bits, efficiency=ot.efficiency)
 
 
 def leak_arguments(ec: EcOutcome) -> dict[str, float]:
