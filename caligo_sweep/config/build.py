@@ -23,6 +23,7 @@ from caligo_sweep.config.schema import (
     ProtocolSchema,
     RunSchema,
 )
+from caligo_sweep.config.ot_settings import OtSettings, build_ot_settings
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import (
     require_bool,
@@ -61,6 +62,8 @@ class LinkRunSpec:
         Adversary storage and security parameters (``r`` resolved from ``nsm.memory_time_ns`` when that is set).
     delta_t_ns : float
         Wait time Delta t [ns].
+    ot : OtSettings
+        Reconciliation method, frame and tag lengths, choice bit, ``engine.save_ot``.
     """
 
     config: RunSchema
@@ -68,6 +71,7 @@ class LinkRunSpec:
     model: PhysicalModel
     nsm: NSMParameters
     delta_t_ns: float
+    ot: OtSettings
 
 
 @dataclass(frozen=True)
@@ -84,12 +88,15 @@ class PdcRunSpec:
         Wait time Delta t [ns].
     pdc_source : PDCSource
         The source of Erven et al. 2014.
+    ot : OtSettings
+        Reconciliation method and lengths (``reconciliation=auto`` uses the shipped table here).
     """
 
     config: RunSchema
     nsm: NSMParameters
     delta_t_ns: float
     pdc_source: PDCSource
+    ot: OtSettings
 
     #: No link is simulated: the ``link`` column says so.
     link_name = "none"
@@ -107,11 +114,11 @@ def prepare_ot_link(cfg: DictConfig) -> LinkRunSpec:
     caligo_sweep.errors.ConfigValueError
         Naming the key, the allowed range and the value of the first invalid entry.
     """
-    config, nsm, delta_t_ns = _prepare_ot_common(cfg, source_kind="link")
+    config, nsm, delta_t_ns, ot = _prepare_ot_common(cfg, source_kind="link")
     device = build_device(config.device)
     link = build_link(config.link, config.eta.semantics, config.device.detector_error)
     model = build_physical_model(link, device, detector_error=config.device.detector_error)
-    return LinkRunSpec(config, link.model_name, model, nsm, delta_t_ns)
+    return LinkRunSpec(config, link.model_name, model, nsm, delta_t_ns, ot)
 
 
 def prepare_ot_pdc(cfg: DictConfig) -> PdcRunSpec:
@@ -122,13 +129,15 @@ def prepare_ot_pdc(cfg: DictConfig) -> PdcRunSpec:
     caligo_sweep.errors.ConfigValueError
         Naming the key, the allowed range and the value of the first invalid entry.
     """
-    config, nsm, delta_t_ns = _prepare_ot_common(cfg, source_kind="pdc")
+    config, nsm, delta_t_ns, ot = _prepare_ot_common(cfg, source_kind="pdc")
     source = config.source
     pdc_source = PDCSource(mu=source.mu, eta=source.eta, e_det=source.e_det, p_dark=source.p_dark)
-    return PdcRunSpec(config, nsm, delta_t_ns, pdc_source)
+    return PdcRunSpec(config, nsm, delta_t_ns, pdc_source, ot)
 
 
-def _prepare_ot_common(cfg: DictConfig, *, source_kind: str) -> tuple[RunSchema, NSMParameters, float]:
+def _prepare_ot_common(
+    cfg: DictConfig, *, source_kind: str
+) -> tuple[RunSchema, NSMParameters, float, OtSettings]:
     """The checks both OT kinds share: NSM, protocol, engine, eta, and the ``source`` option of the kind."""
     config: RunSchema = OmegaConf.to_object(cfg)
     if config.source.kind != source_kind:
@@ -138,7 +147,8 @@ def _prepare_ot_common(cfg: DictConfig, *, source_kind: str) -> tuple[RunSchema,
             config.source.kind,
         )
     delta_t_ns = require_non_negative("nsm.delta_t_ns", config.nsm.delta_t_ns)
-    nsm = build_nsm(config.nsm, delta_t_ns)
+    ot = build_ot_settings(config)
+    nsm = build_nsm(config.nsm, delta_t_ns, ot.efficiency)
     require_bool("protocol.strict", config.protocol.strict)
     require_in_interval("protocol.qber_eps", config.protocol.qber_eps, 0.0, 1.0, low_open=True, high_open=True)
     check_calibration(config.protocol)
@@ -146,11 +156,12 @@ def _prepare_ot_common(cfg: DictConfig, *, source_kind: str) -> tuple[RunSchema,
         raise ConfigValueError("engine.name", f"one of {', '.join(ENGINE_NAMES)}", config.engine.name)
     if config.eta.semantics not in ETA_SEMANTICS:
         raise ConfigValueError("eta.semantics", f"one of {', '.join(ETA_SEMANTICS)}", config.eta.semantics)
-    return config, nsm, delta_t_ns
+    return config, nsm, delta_t_ns, ot
 
 
-def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
-    """Adversary memory and security parameters from the ``nsm`` group.
+def build_nsm(nsm: NsmSchema, delta_t_ns: float, ec_efficiency: Optional[float] = None) -> NSMParameters:
+    """Adversary memory and security parameters from the ``nsm`` group (and the assumed f of
+    ``reconciliation=assumed``, None otherwise: the chain is then given the leak that was sent).
 
     Exactly one of ``nsm.r`` (retention after the wait) and ``nsm.memory_time_ns`` (``r = exp(-delta_t_ns / T)``)
     must be set, and exactly one of ``nsm.nu`` and ``nsm.storage_qubits`` (checked by :class:`NSMParameters`).
@@ -161,7 +172,7 @@ def build_nsm(nsm: NsmSchema, delta_t_ns: float) -> NSMParameters:
         r=r,
         nu=nsm.nu,
         eps=nsm.eps,
-        ec_efficiency=nsm.ec_efficiency,
+        ec_efficiency=ec_efficiency,
         memory_dim=nsm.memory_dim,
         storage_qubits=nsm.storage_qubits,
         c_bb84_term=nsm.c_bb84_term,

@@ -2,8 +2,8 @@
 
 The YAML files in ``conf/`` hold values only; these dataclasses give each key its type, so a misspelled key or a
 wrong type fails while Hydra composes. Ranges are checked afterwards, once, in
-:func:`caligo_sweep.config.build.prepare_run`. Schemas stay mutable so command-line overrides work; the physics
-layer receives frozen objects built from them.
+:func:`caligo_sweep.config.build.prepare_ot_link` and ``prepare_ot_pdc``. Schemas stay mutable so command-line
+overrides work; the physics layer receives frozen objects built from them.
 
 Key names of the link and device groups follow netsquid-netbuilder's ``*QLinkConfig`` and ``GenericQDeviceConfig``
 (times in ns, lengths in km, speeds in km/s) so that a SquidASM network file and a caligo_sweep override read alike.
@@ -103,7 +103,6 @@ class NsmSchema:
     storage_qubits: Optional[float] = None  #: absolute storage S >= 0 qubits (Ng et al. 2012); null with nu
     delta_t_ns: float = 1.0e9  #: wait time Delta t between measurement and basis revelation, ns
     eps: float = 2.5e-7  #: security parameter epsilon (Erven 2014 Table I)
-    ec_efficiency: float = 1.2  #: error-correction efficiency f (syndrome = f h(p) bits per bit), >= 1
     memory_dim: int = 2  #: dimension d of one storage cell
     c_bb84_term: str = "erven2014"  #: finite-size term of C_BB84: erven2014 log(1/(2 eps)) | ng2012 log(2/eps^2)
 
@@ -122,8 +121,9 @@ class EngineSchema:
     """``engine``: which sampler produces the pairs."""
 
     name: str = "numpy"  #: the only engine; any other name is refused
-    sampling: str = "counts"  #: counts (sufficient statistics) | bits (materialised strings)
+    sampling: str = "bits"  #: bits (materialised pairs, the whole OT) | counts (sufficient statistics)
     save_bits: bool = False  #: bits path: stream every batch's pairs to <run folder>/pairs/ as it arrives
+    save_ot: bool = False  #: bits path + reconciliation ldpc: write S_0, S_1, S_C to <run folder>/ot_outputs.npz
 
 
 @dataclass
@@ -145,6 +145,17 @@ class ProtocolSchema:
     qber_eps: float = 1.0e-6  #: failure probability of the QBER upper confidence bound
     calibration: str = "calibrated"  #: calibrated (measure calibration_pairs) | model (exact model QBER)
     calibration_pairs: Optional[int] = 1_000_000  #: pairs of the calibration stage, >= 1; null with model
+    choice_bit: str = "random"  #: Bob's choice C: 0, 1 or random (own stream of the run's seed); random unless an OT runs
+
+
+@dataclass
+class ReconciliationSchema:
+    """``reconciliation``: how the one-way error-correction leak is obtained (see README "Reconciliation")."""
+
+    method: str = "auto"  #: auto (ldpc on the bits path, else model) | ldpc | model (shipped table) | assumed (f)
+    frame_length: Optional[int] = 65536  #: LDPC frame length, bits (65536 or 16384); null with assumed
+    tag_bits: Optional[int] = 32  #: verification hash per frame, bits (>= 1); null with assumed
+    efficiency: Optional[float] = None  #: assumed: f >= 1, leak f h(p) bits per bit of the half; null otherwise
 
 
 @dataclass
@@ -160,6 +171,7 @@ class RunSchema:
     engine: EngineSchema = field(default_factory=EngineSchema)
     source: SourceSchema = field(default_factory=SourceSchema)
     protocol: ProtocolSchema = field(default_factory=ProtocolSchema)
+    reconciliation: ReconciliationSchema = field(default_factory=ReconciliationSchema)
     acp: Any = None  #: kind=acp: the acp group (keys of caligo_sweep.network.settings.AcpSettings, checked there)
     num_pairs: int = 1_000_000  #: EPR pairs to deliver (link) or pairs created before loss (pdc)
     seed: int = 20140402  #: root seed; batch i uses SeedSequence(seed).spawn(n_batches)[i]

@@ -68,6 +68,12 @@ def _interpolate(qber: float, frame_length: int, name: str, path: Path) -> float
     return float(np.interp(qber, grid, values))
 
 
+def measured_qber_range(frame_length: int, path: Path = TABLE_PATH) -> tuple[float, float]:
+    """Lowest and highest QBER the table measured for ``frame_length``."""
+    grid, _ = _column(frame_length, "qber", path)
+    return float(grid[0]), float(grid[-1])
+
+
 def lookup(qber: float, frame_length: int, path: Path = TABLE_PATH) -> ModelPoint:
     """Measured efficiency and frame error rate at ``qber`` for ``frame_length`` (linear interpolation).
 

@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Optional
 
 #: Run outcome: ``ok`` secure and finished; ``insecure`` finished, point not secure; ``aborted`` insecure with
-#: ``protocol.strict``; ``failed`` an error stopped the run; ``interrupted`` the sweep was stopped (SIGINT, SIGTERM)
-#: while the run was going; ``not_run`` the sweep was stopped before the run started.
+#: ``protocol.strict`` or secure but its decoding failed; ``failed`` an error stopped the run; ``interrupted`` the
+#: sweep was stopped (SIGINT, SIGTERM) while the run was going; ``not_run`` the sweep was stopped before the run
+#: started.
 Status = Literal["ok", "insecure", "aborted", "failed", "interrupted", "not_run"]
 
 
@@ -71,6 +72,18 @@ class ResultRow:
     calibration_n_errors: Optional[int] = None
     calibration_qber: Optional[float] = None
     qber_upper: Optional[float] = None
+    # the OT after the wait: partition, one-way reconciliation (ec_model ldpc | table | assumed), amplification
+    choice_bit: Optional[int] = None
+    half_bits: Optional[int] = None
+    ec_model: Optional[str] = None
+    ec_frame_length_bits: Optional[int] = None
+    ec_frames: Optional[int] = None
+    ec_frame_errors: Optional[int] = None
+    ec_frame_error_rate: Optional[float] = None
+    ec_efficiency: Optional[float] = None
+    ec_mbit_per_s: Optional[float] = None
+    ot_correct: Optional[bool] = None
+    bob_error_rate_other_half: Optional[float] = None
     # security: individual_asymptotic = Schaffner et al. 2009 (individual-storage attacks, large n);
     # general_asymptotic = König et al. 2012; general_finite_size = the Erven et al. 2014 chain
     n_rounds: Optional[float] = None
@@ -137,7 +150,7 @@ _COLUMN_TYPES = (bool, int, float)
 
 
 #: Configuration keys that a fixed column records, and that column. ``engine.name`` is ``engine``, which says
-#: ``analytic`` when nothing was sampled (source=pdc); ``engine.sampling`` is ``sampling``, empty in that case.
+#: ``analytic`` when nothing was sampled (kind=ot_pdc); ``engine.sampling`` is ``sampling``, empty in that case.
 CONFIG_KEYS_IN_FIXED_COLUMNS = {
     "engine.name": "engine",
     "engine.sampling": "sampling",
@@ -146,6 +159,7 @@ CONFIG_KEYS_IN_FIXED_COLUMNS = {
     "workers.batch_size": "batch_size",
     "nsm.delta_t_ns": "delta_t_ns",
     "eta.semantics": "eta_semantics",
+    "reconciliation.frame_length": "ec_frame_length_bits",
 }
 #: Units of configuration keys whose names do not carry them: the column is ``<group>_<key>_<unit>``.
 CONFIG_KEY_UNITS = {

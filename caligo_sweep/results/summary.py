@@ -55,7 +55,10 @@ def format_run_line(row: Mapping[str, Any]) -> str:
     qber = f"{measured}calibrated upper bound {_percent(row.get('qber_upper'))}; limit {limit}"
     if status == "ok":
         return f"secure: {int(row['ot_length_bits']):,} OT bits from {pairs} pairs ({qber})"
-    reason = str(row.get("reason") or "").removeprefix("insecure: ")
+    reason = str(row.get("reason") or "")
+    if status == "aborted" and not reason.startswith("insecure: "):
+        return f"aborted: no OT from {pairs} pairs ({qber}): {reason}"
+    reason = reason.removeprefix("insecure: ")
     word = "aborted (protocol.strict), insecure" if status == "aborted" else "insecure"
     return f"{word}: no OT from {pairs} pairs ({qber}): {reason}"
 

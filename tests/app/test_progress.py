@@ -17,7 +17,7 @@ from tests.conftest import cli_environment
 
 SWEEP = ["num_pairs=2000", "workers.batch_size=1000", "nsm.r=0.1,0.5,0.9", "-m"]
 #: Two seconds or more of sampling on the bits path (40 batches): past the bar's one-second delay.
-LONG_RUN = ["engine.sampling=bits", "num_pairs=800000000", "workers.batch_size=20000000"]
+LONG_RUN = ["engine.sampling=bits", "reconciliation=model", "num_pairs=4000000000", "workers.batch_size=100000000"]
 
 
 def _stderr_on_a_terminal(cwd: Path, *args: str) -> tuple[int, str]:

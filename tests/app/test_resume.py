@@ -20,10 +20,11 @@ import pytest
 from tests.conftest import cli_environment
 
 #: Long enough per job (bits path, about 0.1 - 0.3 s) that a sweep of 8 is still running when its first row exists.
-SWEEP = ["engine.sampling=bits", "num_pairs=20000000", "workers.batch_size=2000000", "progress=false",
+SWEEP = ["engine.sampling=bits", "reconciliation=model", "num_pairs=20000000", "workers.batch_size=2000000",
+         "progress=false",
          "nsm.r=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8", "-m"]  # fmt: skip
 #: Columns that measure the machine, not the simulation.
-TIMINGS = ["wall_time_s", "pairs_per_second"]
+TIMINGS = ["wall_time_s", "pairs_per_second", "ec_mbit_per_s"]
 DEADLINE_S = 120.0
 
 

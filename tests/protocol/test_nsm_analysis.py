@@ -144,7 +144,7 @@ def test_asymptotic_flags_are_reported_separately():
         ("nu", -0.1, "nsm.nu"),
         ("eps", 0.0, "nsm.eps"),
         ("eps", 0.5, "nsm.eps"),
-        ("ec_efficiency", 0.9, "nsm.ec_efficiency"),
+        ("ec_efficiency", 0.9, "reconciliation.efficiency"),
         ("memory_dim", 1, "nsm.memory_dim"),
         ("memory_dim", 2.5, "nsm.memory_dim"),
     ],

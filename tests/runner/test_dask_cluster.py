@@ -6,19 +6,19 @@ import dataclasses
 
 import pytest
 
-from caligo_sweep.app.experiment import run_experiment
+from caligo_sweep.app.ot import run_ot_link
 from caligo_sweep.config.build import prepare_ot_link
 
 distributed = pytest.importorskip("distributed")
 
 #: Columns that describe the execution, not the sample: they may differ between the two runs.
-EXECUTION = {"run_id", "n_jobs", "n_jobs_effective", "wall_time_s", "pairs_per_second", "parameters"}
+EXECUTION = {"run_id", "n_jobs", "n_jobs_effective", "wall_time_s", "pairs_per_second", "ec_mbit_per_s", "parameters"}
 
 
 def _row(composer, *overrides: str) -> dict:
     spec = prepare_ot_link(composer("link=heralded", "device=generic", "num_pairs=300000", "workers.batch_size=40000",
                                 *overrides))  # fmt: skip
-    return dataclasses.asdict(run_experiment(spec, run_id="r", progress=False))
+    return dataclasses.asdict(run_ot_link(spec, run_id="r", progress=False))
 
 
 def _sample(row: dict) -> dict:

@@ -1,5 +1,5 @@
 """What the two OT kinds (``ot_link``, ``ot_pdc``) share: the row :class:`~caligo_sweep.results.row.ResultRow`, its
-checks, its console line, its summary and its figures. Only ``prepare`` differs between them."""
+checks, its console line, its summary and its figures. Only ``prepare`` and the staged run differ between them."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig
 
-from caligo_sweep.app.experiment import check_spec, run_experiment
 from caligo_sweep.app.kinds import COMMON_COLUMNS, ExperimentKind, RunContext
+from caligo_sweep.app.ot.stages import execution_settings
 from caligo_sweep.config.build import RunSpec
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import require_positive_integer
 from caligo_sweep.results.columns import COLUMN_DESCRIPTIONS
 from caligo_sweep.results.row import ResultRow, column_names
+from caligo_sweep.runner.run import check_run_settings
 from caligo_sweep.results.table import declared_column_types
 from caligo_sweep.runner.plan import estimated_run_seconds
 from caligo_sweep.runner.workers import available_cores
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Config groups whose keys become ``<group>_<key>`` columns of an OT row.
-OT_GROUPS = ("link", "device", "nsm", "source", "protocol", "workers", "engine")
+OT_GROUPS = ("link", "device", "nsm", "source", "protocol", "reconciliation", "workers", "engine")
 
 
 def ot_columns() -> dict[str, tuple[type, str]]:
@@ -34,8 +35,11 @@ def ot_columns() -> dict[str, tuple[type, str]]:
 
 
 def check_ot_spec(spec: RunSpec) -> None:
-    """Execution settings (run size, seed, workers, engine) and ``max_num_pairs``, without sampling anything."""
-    check_spec(spec)
+    """Execution settings (run size, seed, workers, engine) and ``max_num_pairs``, without sampling anything.
+
+    The link run relies on ``run_pairs`` checking the same settings again before its first batch.
+    """
+    check_run_settings(returns_bits=spec.config.engine.save_bits, **execution_settings(spec))
     config = spec.config
     limit = require_positive_integer("max_num_pairs", config.max_num_pairs)
     if config.num_pairs > limit:
@@ -49,17 +53,21 @@ def check_ot_spec(spec: RunSpec) -> None:
         )
 
 
-def run_ot(spec: RunSpec, context: RunContext) -> dict[str, Any]:
-    """One OT run (:func:`~caligo_sweep.app.experiment.run_experiment`) as a flat row."""
-    row = run_experiment(
-        spec,
-        run_id=context.run_id,
-        parameters=context.parameters,
-        progress=context.progress,
-        outer_jobs=context.outer_jobs,
-        pairs_dir=context.run_dir / "pairs",
-    )
-    return row.to_flat_dict()
+def row_runner(run: Callable[..., ResultRow]) -> Callable[[RunSpec, RunContext], dict[str, Any]]:
+    """A kind's ``run``: the staged OT run ``run`` (:mod:`caligo_sweep.app.ot`) in the run's context, as a flat row."""
+
+    def run_ot(spec: RunSpec, context: RunContext) -> dict[str, Any]:
+        row = run(
+            spec,
+            run_id=context.run_id,
+            parameters=context.parameters,
+            progress=context.progress,
+            outer_jobs=context.outer_jobs,
+            run_dir=context.run_dir,
+        )
+        return row.to_flat_dict()
+
+    return run_ot
 
 
 def unfinished_ot_row(run_id: str, status: str, error: str, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -88,8 +96,10 @@ def ot_figures(table: pd.DataFrame, figures_dir: Path) -> list[Path]:
     return save_sweep_figures(table, figures_dir)
 
 
-def ot_kind(name: str, description: str, prepare: Callable[[DictConfig], RunSpec]) -> ExperimentKind:
-    """An OT kind: everything but ``prepare`` is shared."""
+def ot_kind(
+    name: str, description: str, prepare: Callable[[DictConfig], RunSpec], run: Callable[..., ResultRow]
+) -> ExperimentKind:
+    """An OT kind: everything but ``prepare`` and the staged ``run`` is shared."""
     columns = ot_columns()
     return ExperimentKind(
         name=name,
@@ -99,7 +109,7 @@ def ot_kind(name: str, description: str, prepare: Callable[[DictConfig], RunSpec
         objective_columns=tuple(c for c, (kind, _) in columns.items() if kind in (int, float)),
         prepare=prepare,
         check=check_ot_spec,
-        run=run_ot,
+        run=row_runner(run),
         unfinished_row=unfinished_ot_row,
         run_line=ot_run_line,
         best_point=ot_best_point,

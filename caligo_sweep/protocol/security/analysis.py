@@ -88,9 +88,10 @@ class NSMParameters:
         Give exactly one of ``nu`` and ``storage_qubits``.
     eps : float
         Security parameter in (0, 1/2); the OT is ``3 eps``-secure. Config key ``nsm.eps``.
-    ec_efficiency : float
-        Error-correction efficiency f >= 1: a one-way syndrome of k bits costs ``f h(p) k`` bits.
-        Config key ``nsm.ec_efficiency``.
+    ec_efficiency : float or None
+        Assumed error-correction efficiency f >= 1: a one-way syndrome of k bits costs ``f h(p) k`` bits.
+        Config key ``reconciliation.efficiency`` (with ``reconciliation=assumed``). None: no assumption, the chain must be
+        given the actual leak (``ec_leak_bits``).
     memory_dim : int
         Dimension d of one memory cell (2 for qubits). Config key ``nsm.memory_dim``.
     storage_qubits : float or None
@@ -103,7 +104,7 @@ class NSMParameters:
     r: float
     nu: Optional[float]
     eps: float
-    ec_efficiency: float
+    ec_efficiency: Optional[float] = None
     memory_dim: int = 2
     storage_qubits: Optional[float] = None
     c_bb84_term: str = "erven2014"
@@ -122,8 +123,9 @@ class NSMParameters:
             object.__setattr__(self, "storage_qubits", require_non_negative("nsm.storage_qubits", self.storage_qubits))
         eps = require_in_interval("nsm.eps", self.eps, 0.0, 0.5, low_open=True, high_open=True)
         object.__setattr__(self, "eps", eps)
-        f = require_in_interval("nsm.ec_efficiency", self.ec_efficiency, 1.0, math.inf)
-        object.__setattr__(self, "ec_efficiency", f)
+        if self.ec_efficiency is not None:
+            f = require_in_interval("reconciliation.efficiency", self.ec_efficiency, 1.0, math.inf)
+            object.__setattr__(self, "ec_efficiency", f)
         object.__setattr__(self, "memory_dim", require_integer("nsm.memory_dim", self.memory_dim, 2))
         if self.c_bb84_term not in C_BB84_TERMS:
             raise ConfigValueError("nsm.c_bb84_term", f"one of {', '.join(C_BB84_TERMS)}", self.c_bb84_term)
@@ -235,6 +237,8 @@ def _leak_bits(
         raise ValueError("give at most one of ec_leak_bits and half_length_bits")
     if ec_leak_bits is not None:
         return require_non_negative("ec_leak_bits", ec_leak_bits)
+    if nsm.ec_efficiency is None:
+        raise ValueError("without an assumed ec_efficiency the chain needs the actual leak (ec_leak_bits)")
     length = m / 2.0 if half_length_bits is None else require_non_negative("half_length_bits", half_length_bits)
     return nsm.ec_efficiency * float(binary_entropy(min(source.qber, 0.5))) * length
 

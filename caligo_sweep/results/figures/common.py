@@ -36,7 +36,7 @@ _LABELS = {
     "link_length_km": "link length [km]",
     "link_dark_count_probability": "dark-count probability per window",
     "device_detector_error": "detector error e_det",
-    "nsm_ec_efficiency": "error-correction efficiency f",
+    "reconciliation_efficiency": "assumed error-correction efficiency f",
     "nsm_eps": "security parameter \u03b5",
     "ot_length_bits": "OT length \u2113 [bits]",
     "qber": "channel error rate Q",
@@ -90,7 +90,7 @@ def completed(table: pd.DataFrame) -> pd.DataFrame:
         if column in done:
             done[column] = pd.to_numeric(done[column], errors="coerce").astype(float)
     if "qber" in done and "qber_upper" in done:
-        # An analytic source (source=pdc) measures nothing: its point is the model's error rate.
+        # An analytic source (kind=ot_pdc) measures nothing: its point is the model's error rate.
         done["qber"] = done["qber"].fillna(done["qber_upper"])
     for column in ("secure", "secure_individual_asymptotic"):
         if column in done:
