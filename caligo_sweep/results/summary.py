@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from caligo_sweep.protocol.security import STW_QBER_LIMIT
-from caligo_sweep.results.swept import replicate_columns, swept_parameters
+
+if TYPE_CHECKING:  # pandas only for a sweep's summary: a single run's line stays cheap
+    import pandas as pd
 
 #: Statuses in the order a summary lists them.
 _STATUS_ORDER = ("ok", "insecure", "aborted", "failed")
@@ -33,7 +33,12 @@ def _percent(value: Any) -> str:
 
 
 def _present(value: Any) -> bool:
-    return value is not None and not pd.isna(value)
+    if value is None:
+        return False
+    try:
+        return not bool(value != value)  # NaN is the one float unequal to itself
+    except TypeError:  # pandas.NA refuses to be a bool
+        return False
 
 
 def format_run_line(row: Mapping[str, Any]) -> str:
@@ -77,6 +82,8 @@ def format_sweep_summary(
     counts = table["status"].value_counts()
     lines = [f"Sweep of {len(table)} runs in {sweep_dir}", "", "  status     runs"]
     lines += [f"  {status:<9} {counts[status]:>5}" for status in _STATUS_ORDER if status in counts]
+    from caligo_sweep.results.swept import replicate_columns, swept_parameters
+
     swept = swept_parameters(table)
     if swept:
         described = ", ".join(f"{c} ({table[c].nunique()} values)" for c in swept + replicate_columns(table))
@@ -98,6 +105,8 @@ def format_best_point(table: pd.DataFrame, swept: Sequence[str]) -> str:
     secure = table[table["status"] == "ok"]
     if not len(secure):
         return "Best point: none secure (no positive OT length)"
+    import pandas as pd
+
     best = secure.loc[pd.to_numeric(secure["ot_length_bits"]).astype(float).idxmax()]
     where = ", ".join(f"{c}={best[c]}" for c in swept) or f"run {best['run_id']}"
     return f"Best point: {format_run_line(best)}\n  at {where}"

@@ -15,9 +15,8 @@ from caligo_sweep.config.build import RunSpec
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.checks import require_positive_integer
 from caligo_sweep.results.columns import COLUMN_DESCRIPTIONS
-from caligo_sweep.results.row import ResultRow, column_names
+from caligo_sweep.results.row import ResultRow, column_names, declared_column_types
 from caligo_sweep.runner.run import check_run_settings
-from caligo_sweep.results.table import declared_column_types
 from caligo_sweep.runner.plan import estimated_run_seconds
 from caligo_sweep.runner.workers import available_cores
 
