@@ -2,8 +2,8 @@
 
 Grid cells sit at equal spacing whatever the parameter values (a fidelity grid 0.9, 0.95, ..., 0.995 stays
 readable); tick labels give the values. Two lines along cell edges mark the boundaries: solid where the point
-becomes secure (positive OT length), dashed where the strict condition Q_upper < (1 - r)/2 starts to hold; between
-them lies the gap where the strict condition holds but the finite-size OT length is still 0.
+becomes secure (positive OT length), dashed where the individual-storage condition Q_upper < min(0.11, (1 - r)/2)
+starts to hold; between them lies the gap where that condition holds but the finite-size OT length is still 0.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 from caligo_sweep.results.figures.common import axis_label, completed, describe, format_value
 
 #: Verdict categories, coded 0, 1, 2, with their colours.
-VERDICTS = ("insecure", "Q_upper < (1-r)/2 but \u2113 = 0", "secure (\u2113 > 0)")
+VERDICTS = ("insecure", "Q_upper < min(0.11, (1-r)/2) but \u2113 = 0", "secure (\u2113 > 0)")
 _VERDICT_COLOURS = ("#d9d9d9", "#fdae61", "#1a9641")
 #: At most this many panels in a small-multiples figure.
 MAX_PANELS = 24
@@ -33,7 +33,7 @@ _ANNOTATE_CELLS = 80
 
 
 def verdict_codes(done: pd.DataFrame) -> pd.Series:
-    """0 insecure, 1 strict condition only (the gap), 2 secure, per row of completed runs."""
+    """0 insecure, 1 individual-storage condition only (the gap), 2 secure, per row of completed runs."""
     return (done["secure"] > 0).astype(int) * 2 + ((done["secure"] == 0) & (done["secure_individual_asymptotic"] > 0)).astype(int)
 
 
@@ -84,7 +84,7 @@ def plot_small_multiples(table: pd.DataFrame, x: str, y: str, panels: Sequence[s
     fig.colorbar(mesh, ax=list(axes), label=axis_label("ot_length_bits"), shrink=0.8)
     more = f" (first {MAX_PANELS} of {len(combos)} combinations)" if len(combos) > MAX_PANELS else ""
     fig.suptitle(f"OT length over {axis_label(y)} and {axis_label(x)}, one panel per {', '.join(panels)}{more};"
-                 " solid: secure boundary, dashed: strict condition")
+                 " solid: secure boundary, dashed: Q_upper < min(0.11, (1-r)/2)")
     return fig
 
 
@@ -159,5 +159,5 @@ def _verdict_legend() -> list:
     patches = [Patch(facecolor=colour, label=label) for colour, label in zip(_VERDICT_COLOURS, VERDICTS)]
     return patches + [
         Line2D([], [], color="black", lw=1.6, label="secure boundary"),
-        Line2D([], [], color="black", lw=1.6, ls="--", label="strict-condition boundary"),
+        Line2D([], [], color="black", lw=1.6, ls="--", label="Q_upper < min(0.11, (1-r)/2) boundary"),
     ]
