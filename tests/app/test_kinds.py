@@ -9,6 +9,7 @@ import pytest
 from caligo_sweep.app.gather import gather_sweep
 from caligo_sweep.app.kinds import get_kind, register_kind, registered_kinds, unregister_kind
 from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.runner.workers import available_cores
 
 
 def test_builtin_kinds_are_registered_once_and_have_a_kind_config(composer):
@@ -88,3 +89,24 @@ def test_acp_single_run_and_two_seed_multirun_through_the_cli(cli):
     assert list(table["seed"]) == [1, 2] and set(table["kind"]) == {"acp"}
     assert str(table["n_requests"].dtype) == "Int64"
     assert (sweep_dir / "figures" / "acp_tts_fidelity.png").is_file()
+
+
+@pytest.mark.slow
+def test_acp_seeds_of_a_run_go_through_the_workers_group_and_pool_like_separate_runs(cli):
+    pytest.importorskip("sequence")
+    rows = {}
+    for n_jobs in (1, 2):
+        result = cli("kind=acp", "acp.duration_s=1", "acp.seeds=2", f"workers.n_jobs={n_jobs}", "seed=7",
+                     f"hydra.run.dir=run_{n_jobs}")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1].endswith("(seeds 7-8)")
+        rows[n_jobs] = json.loads((cli.cwd / f"run_{n_jobs}" / "result.json").read_text())
+    timing = {"wall_time_s", "n_jobs_effective", "overrides", "run_id"}
+    assert {k: v for k, v in rows[1].items() if k not in timing} == {k: v for k, v in rows[2].items() if k not in timing}
+    assert rows[2]["n_jobs_effective"] == min(2, available_cores()) and rows[1]["seeds"] == 2
+    pooled = pd.read_csv(cli.cwd / "run_2" / "requests.csv")
+    for seed in (7, 8):  # the same requests as a run of that seed alone
+        assert cli("kind=acp", "acp.duration_s=1", f"seed={seed}", f"hydra.run.dir=alone_{seed}").returncode == 0
+        alone = pd.read_csv(cli.cwd / f"alone_{seed}" / "requests.csv")
+        pd.testing.assert_frame_equal(pooled[pooled["seed"] == seed].reset_index(drop=True), alone)
+    assert rows[2]["n_requests"] == 20

@@ -29,6 +29,7 @@ def test_defaults_are_table_one():
 
 def test_conf_group_matches_the_dataclass():
     values = OmegaConf.to_container(OmegaConf.load(CONF / "acp" / "default.yaml"))
+    assert values.pop("seeds") == 1  # the run's key (seeds per run), not the network's
     assert AcpSettings.from_mapping(values) == AcpSettings()
     for preset in ("acp_two_node", "acp_bottleneck"):
         overrides = OmegaConf.to_container(OmegaConf.load(CONF / "experiment" / f"{preset}.yaml"))["acp"]

@@ -1,10 +1,13 @@
 """Kind ``acp``: adaptive continuous entanglement generation on a SeQUeNCe network (Zhan et al. 2025).
 
-One run is one seed of :func:`caligo_sweep.network.simulation.run_acp` with the settings of the ``acp`` group; its
-row holds every setting (``acp_<key>``), the seed and the run's TTS/fidelity summary, and its folder holds the
-per-request table ``requests.csv`` that the sweep figures (TTS and fidelity per request over time, Figs. 8-9 of the
-paper) are drawn from. Seeds of a multirun (``seed=1,2,3 -m``, or the presets' ``range(1,11)``) run in parallel with
-``hydra/launcher=joblib`` like the points of an OT sweep. Needs the ``network`` extra (SeQUeNCe).
+One run simulates ``acp.seeds`` independent seeds (``seed``, ``seed + 1``, ...) of
+:func:`caligo_sweep.network.simulation.run_acp` with the settings of the ``acp`` group, in parallel through the
+``workers`` group (``n_jobs``, ``backend``) exactly as an OT run spreads its batches; each seed's simulation is
+deterministic, so the row is the same for any number of workers. The row holds every setting (``acp_<key>``), the
+root seed, the seed count and the TTS/fidelity summary over the requests of all seeds; the run's folder holds the
+per-request table ``requests.csv`` (with a ``seed`` column) that the sweep figures (TTS and fidelity per request
+over time, Figs. 8-9 of the paper) are drawn from. Seeds can also be the jobs of a multirun (``seed=1,2,3 -m``).
+Needs the ``network`` extra (SeQUeNCe).
 """
 
 from __future__ import annotations
@@ -52,12 +55,24 @@ SUMMARY_COLUMNS: dict[str, tuple[type, str]] = {
 }
 
 
+#: Key of the ``acp`` group that belongs to the run, not to the simulated network.
+SEEDS_KEY = "seeds"
+
+
 @dataclass(frozen=True)
 class AcpRunSpec:
-    """One validated ACP run: the settings of the ``acp`` group and the seed."""
+    """One validated ACP run: the network settings, the root seed, the seed count and the workers."""
 
     settings: AcpSettings
     seed: int
+    seeds: int
+    n_jobs: int
+    backend: str
+
+    @property
+    def run_seeds(self) -> list[int]:
+        """The seeds the run simulates: ``seed, seed + 1, ..., seed + seeds - 1``."""
+        return list(range(self.seed, self.seed + self.seeds))
 
 
 def settings_columns() -> dict[str, tuple[type, str]]:
@@ -87,21 +102,66 @@ def prepare_acp(cfg: DictConfig) -> AcpRunSpec:
         raise ConfigValueError(
             "kind", 'a kind whose packages are installed (acp needs SeQUeNCe: pip install -e ".[network]")', "acp"
         )
-    settings = AcpSettings.from_mapping(OmegaConf.to_container(cfg.acp, resolve=True))
-    return AcpRunSpec(settings, require_integer("seed", cfg.seed, 0))
+    from caligo_sweep.runner.workers import check_backend, check_n_jobs
+
+    values = OmegaConf.to_container(cfg.acp, resolve=True)
+    seeds = require_integer(f"acp.{SEEDS_KEY}", values.pop(SEEDS_KEY, 1), 1)
+    settings = AcpSettings.from_mapping(values)
+    workers = cfg.workers  # n_jobs and backend; batch_size sizes OT batches (a seed is the unit of work here)
+    return AcpRunSpec(
+        settings, require_integer("seed", cfg.seed, 0), seeds, check_n_jobs(workers.n_jobs),
+        check_backend(workers.backend),
+    )  # fmt: skip
 
 
 def run_acp_kind(spec: AcpRunSpec, context: RunContext) -> dict[str, Any]:
-    """One seed of the network simulation; writes ``requests.csv`` into the run's folder; returns the row."""
-    from caligo_sweep.network.simulation import run_acp  # SeQUeNCe only when a network is simulated
+    """The run's seeds of the network simulation, in parallel over the ``workers``; writes ``requests.csv``; the row."""
+    import pandas as pd
+
+    from caligo_sweep.network.result import summarise
+    from caligo_sweep.runner.workers import resolve_n_jobs
 
     started = time.perf_counter()
-    result = run_acp(spec.settings, spec.seed)
+    seeds = spec.run_seeds
+    n_jobs = resolve_n_jobs(spec.n_jobs, len(seeds), context.outer_jobs)
+    results = _simulate(spec.settings, seeds, n_jobs, spec.backend)
     wall_time_s = time.perf_counter() - started
     context.run_dir.mkdir(parents=True, exist_ok=True)
-    result.requests_frame().drop(columns=["strategy", "seed"]).to_csv(context.run_dir / REQUESTS_FILE, index=False)
+    requests = pd.concat([result.requests_frame() for result in results], ignore_index=True)
+    requests.drop(columns=["strategy"]).to_csv(context.run_dir / REQUESTS_FILE, index=False)
+    summary = summarise(
+        [record for result in results for record in result.records],
+        spec.settings,
+        events_executed=sum(int(result.summary["events_executed"]) for result in results),
+        purifications_attempted=sum(int(result.summary["purifications_attempted"]) for result in results),
+        purifications_succeeded=sum(_purifications_succeeded(result.summary) for result in results),
+    )
     overrides = {"overrides": context.parameters["overrides"]} if "overrides" in context.parameters else {}
-    return {"run_id": context.run_id, "status": "ok", **result.row(), "wall_time_s": wall_time_s, **overrides}
+    row = {**results[0].row(), **summary, "seed": spec.seed}
+    return {
+        "run_id": context.run_id, "status": "ok", **row, "seeds": spec.seeds, "n_jobs_effective": n_jobs,
+        "wall_time_s": wall_time_s, **overrides,
+    }  # fmt: skip
+
+
+def _purifications_succeeded(summary: Mapping[str, Any]) -> int:
+    """Successful purifications of one seed, from its attempted count and success fraction (nan without attempts)."""
+    attempted = int(summary["purifications_attempted"])
+    return round(float(summary["purification_success_fraction"]) * attempted) if attempted else 0
+
+
+def _simulate(settings: AcpSettings, seeds: list[int], n_jobs: int, backend: str) -> list[Any]:
+    """:func:`~caligo_sweep.network.simulation.run_acp` for every seed, on ``n_jobs`` workers of ``backend``."""
+    from caligo_sweep.network.simulation import run_acp  # SeQUeNCe only when a network is simulated
+
+    if n_jobs == 1:
+        return [run_acp(settings, seed) for seed in seeds]
+    from joblib import Parallel, delayed
+
+    from caligo_sweep.runner.workers import backend_session
+
+    with backend_session(backend, n_jobs) as parallel_backend:
+        return Parallel(n_jobs=n_jobs, backend=parallel_backend)(delayed(run_acp)(settings, s) for s in seeds)
 
 
 def unfinished_acp_row(run_id: str, status: str, error: str, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -117,10 +177,12 @@ def acp_run_line(row: Mapping[str, Any]) -> str:
     """``ACP: 10/10 requests served, TTS 0.397 ms (median 0.31 ms), fidelity 0.9561 (seed 1)``."""
     if row.get("status") != "ok":
         return f"{row.get('status')}: {row.get('error')}"
+    seed, seeds = int(row["seed"]), int(row["seeds"])
+    which = f"seed {seed}" if seeds == 1 else f"seeds {seed}-{seed + seeds - 1}"
     return (
         f"{row['strategy_label']}: {row['n_requests_served']}/{row['n_requests']} requests served, "
         f"TTS {row['tts_mean_ms']:.4g} ms (median {row['tts_median_ms']:.4g} ms), "
-        f"fidelity {row['fidelity_mean']:.4f} (seed {row['seed']})"
+        f"fidelity {row['fidelity_mean']:.4f} ({which})"
     )
 
 
@@ -134,7 +196,7 @@ def acp_best_point(table: pd.DataFrame, swept: Sequence[str]) -> str:
     best = means["tts_mean_ms"].astype(float).idxmin()
     values = best if isinstance(best, tuple) else (best,)
     where = ", ".join(f"{key}={value}" for key, value in zip(keys, values))
-    seeds = int(done.groupby(keys, dropna=False).size().loc[best])
+    seeds = int(done.groupby(keys, dropna=False)["seeds"].sum().loc[best])
     return (
         f"Best point: lowest mean TTS {means.loc[best, 'tts_mean_ms']:.4g} ms, fidelity "
         f"{means.loc[best, 'fidelity_mean']:.4f}, over {seeds} seed(s)\n  at {where}"
@@ -158,9 +220,10 @@ def acp_figures(table: pd.DataFrame, figures_dir: Path) -> list[Path]:
         path = sweep_dir / str(row["run_id"]).rsplit("/", 1)[-1] / REQUESTS_FILE
         if not path.is_file():
             continue
-        frame = pd.read_csv(path)
-        records = [RequestRecord(**record) for record in frame.to_dict("records")]
-        results.append(AcpResult(_settings_of(row), int(row["seed"]), records, {}))
+        settings = _settings_of(row)
+        for seed, frame in pd.read_csv(path).groupby("seed"):
+            records = [RequestRecord(**record) for record in frame.drop(columns=["seed"]).to_dict("records")]
+            results.append(AcpResult(settings, int(seed), records, {}))
     if not results:
         return []
     paths = save_figure(draw_tts_fidelity(results, bin_s=_bin_width(results)), figures_dir / "acp_tts_fidelity")
@@ -213,8 +276,14 @@ def _tts_against(table: pd.DataFrame, column: str) -> Any:
 KIND = ExperimentKind(
     name="acp",
     description="ACP entanglement generation on a SeQUeNCe network (Zhan et al. 2025); needs the network extra",
-    config_groups=("acp",),
-    columns={**settings_columns(), "seed": (int, "root seed of the run"), **SUMMARY_COLUMNS},
+    config_groups=("acp", "workers"),
+    columns={
+        **settings_columns(),
+        "seed": (int, "root seed of the run: it simulates seeds seed, seed + 1, ..., seed + seeds - 1"),
+        "seeds": (int, "independent seeds the run simulated, in parallel over `workers.n_jobs` (config `acp.seeds`)"),
+        "n_jobs_effective": (int, "workers that simulated the seeds"),
+        **SUMMARY_COLUMNS,
+    },
     objective_columns=tuple(c for c, (kind, _) in SUMMARY_COLUMNS.items() if kind in (int, float)),
     prepare=prepare_acp,
     check=lambda spec: None,
