@@ -22,7 +22,8 @@ from typing import Optional
 import numpy as np
 
 from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, ot_seed
-from caligo_sweep.reconciliation import alice_message, binary_entropy_bits, bob_decode, lookup, select_code
+from caligo_sweep.protocol.security.entropy import binary_entropy
+from caligo_sweep.reconciliation import alice_message, bob_decode, lookup, select_code
 from caligo_sweep.reconciliation.frames import CodeChoice, frame_bounds
 from caligo_sweep.reconciliation.model import measured_qber_range
 
@@ -76,7 +77,7 @@ def code_qber(qber_upper: float, frame_length: int) -> Optional[float]:
 
 
 def _efficiency(leak_bits: int, half_bits: int, qber_upper: float) -> float:
-    entropy_bits = half_bits * binary_entropy_bits(qber_upper)
+    entropy_bits = half_bits * binary_entropy(qber_upper)
     return leak_bits / entropy_bits if entropy_bits > 0 else float("nan")
 
 
