@@ -104,8 +104,8 @@ def ot_columns(choice_bit: Optional[int], strings: Optional[OtStrings], other_ha
     }
 
 
-def security_columns(security: NSMSecurityResult, decision: Decision, ot_length_bits: int) -> dict[str, Any]:
-    """The three security models' conditions and quantities, and the OT length the run produced."""
+def security_columns(security: NSMSecurityResult, decision: Decision) -> dict[str, Any]:
+    """The three security models' conditions and quantities, and the OT length the run produced (0 unless ``ok``)."""
     return {
         "n_rounds": security.n_rounds,
         "loss_test_passed": security.loss_test_passed,
@@ -128,7 +128,7 @@ def security_columns(security: NSMSecurityResult, decision: Decision, ot_length_
         "general_finite_size_single_pair_rounds_ok": security.single_pairs_ok,
         "general_finite_size_storage_bound_ok": security.storage_bound_ok,
         "secure_general_finite_size": security.secure,
-        "ot_length_bits": ot_length_bits,
+        "ot_length_bits": security.ot_length_bits if decision.status == "ok" else 0,
         "secure": decision.secure,
     }
 

@@ -105,7 +105,6 @@ def run_ot_link(
                                 "error); no OT output", True)
     if spec.ot.save_ot:
         _saved_strings(strings, decision, choice_bit).save(run_dir)
-    ot_length_bits = security.ot_length_bits if decision.status == "ok" else 0
     return ResultRow(
         **identity_columns(spec, run_id=run_id, decision=decision),
         sampling=config.engine.sampling,
@@ -114,7 +113,7 @@ def run_ot_link(
         **calibration_columns(calibration),
         **reconciliation_columns(ec),
         **ot_columns(choice_bit, strings, halves.other_half_error_rate() if halves is not None else None),
-        **security_columns(security, decision, ot_length_bits),
+        **security_columns(security, decision),
         **timing_columns(timing),
         wall_time_s=time.perf_counter() - started,
         parameters=dict(parameters or {}),

@@ -49,7 +49,7 @@ def run_ot_pdc(
         qber_expected=spec.pdc_source.qber_expected,
         **calibration_columns(calibration),
         **reconciliation_columns(ec),
-        **security_columns(security, decision, security.ot_length_bits if decision.status == "ok" else 0),
+        **security_columns(security, decision),
         **timing_columns(timing),
         wall_time_s=time.perf_counter() - started,
         parameters=dict(parameters or {}),
