@@ -23,6 +23,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from caligo_sweep.app.hydra_errors import InputError, describe_input_error, field_names
 from caligo_sweep.app.kinds import get_kind, registered_kinds
+from caligo_sweep.app.sweep_configs import is_plain_override
 from caligo_sweep.app.sweep_state import PLAN_FILE
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.results.io import RESULT_FILE, TABLE_FILES
@@ -186,8 +187,7 @@ def _sweep_variants(config: DictConfig) -> Iterator[DictConfig]:
     yield first
     for index, (override, further) in enumerate(zip(overrides, values)):
         for value in further[1:]:
-            plain = override.key_or_group not in groups and override.package is None
-            if plain and not (override.is_add() or override.is_force_add() or override.is_delete()):
+            if is_plain_override(override, groups):
                 variant = copy.deepcopy(first)
                 with _input_errors():
                     OmegaConf.update(variant, override.key_or_group, _typed_value(value), merge=False)

@@ -60,12 +60,16 @@ class CachedSweepConfigs:
         return config
 
     def _is_plain(self, override: Any) -> bool:
-        """A ``key=value`` override of a config value: no group choice, no add or delete, not Hydra's."""
-        return not (
-            override.is_hydra_override()
-            or override.key_or_group in self._groups
-            or override.package is not None
-            or override.is_add()
-            or override.is_force_add()
-            or override.is_delete()
-        )
+        return is_plain_override(override, self._groups)
+
+
+def is_plain_override(override: Any, groups: set[str]) -> bool:
+    """A ``key=value`` override of a config value: no group choice (of ``groups``), no add or delete, not Hydra's."""
+    return not (
+        override.is_hydra_override()
+        or override.key_or_group in groups
+        or override.package is not None
+        or override.is_add()
+        or override.is_force_add()
+        or override.is_delete()
+    )

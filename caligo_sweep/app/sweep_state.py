@@ -1,8 +1,8 @@
 """What this process knows about the sweep it is running, and the sweep's job list on disk.
 
 Hydra's callbacks and sweepers return nothing to the command line, so the pieces that must survive an interruption
-(where the sweep writes, which jobs it planned, which job failed to write its row) are kept here, in one record per
-process. The job list is also written into the sweep folder as ``jobs.json`` when the sweep starts, so that a gather
+(where the sweep writes, which job failed to write its row) are kept here, in one record per
+process. The job list is written into the sweep folder as ``jobs.json`` when the sweep starts, so that a gather
 of a killed sweep (``caligo-sweep-gather DIR``) still knows the jobs that never started, and a resumed sweep can
 check that it is the same sweep.
 """
@@ -32,9 +32,6 @@ class SweepState:
     ----------
     sweep_dir : pathlib.Path or None
         The sweep folder, once the multirun has started.
-    jobs : list of list of str, or None
-        Every job's overrides by job number, when the sweeper plans them up front (the caligo sweeper does; an
-        optimising sweeper chooses them as it goes).
     job_errors : dict
         Why a job left no row (e.g. its ``result.json`` could not be written), by job number.
     progress : Any
@@ -46,7 +43,6 @@ class SweepState:
     """
 
     sweep_dir: Optional[Path] = None
-    jobs: Optional[list[list[str]]] = None
     job_errors: dict[int, str] = field(default_factory=dict)
     progress: Any = None
     failed_run_ids: list[str] = field(default_factory=list)

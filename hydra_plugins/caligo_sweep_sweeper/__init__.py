@@ -56,7 +56,6 @@ class PrevalidatedSweeper(BasicSweeper):
                 f"{' '.join(previous[0]) if previous else 'none'}); got {len(jobs)} jobs, first: {' '.join(jobs[0])}"
             )
         write_plan(sweep_dir, [result_overrides(job) for job in jobs])
-        STATE.jobs = jobs
         if STATE.progress is not None:
             STATE.progress.set_total(len(jobs))
 
