@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Index of each Pauli error in a BDS vector (and in a Pauli probability vector): order I, Z, X, Y.
-PAULI_INDEX = {"I": 0, "Z": 1, "X": 2, "Y": 3}
 _XOR_TABLE = np.array([[i ^ j for j in range(4)] for i in range(4)])
 
 

@@ -1,12 +1,11 @@
 """The data dictionary of the result table, generated from :class:`~caligo_sweep.results.row.ResultRow`.
 
-``docs/columns.md`` is the output of ``python -m caligo_sweep.results.columns``; a test regenerates it and fails
-when the file differs, and fails when a column of the row has no description here, so the two never drift.
+:func:`data_dictionary` is the OT part of ``docs/columns.md``, which ``python -m caligo_sweep.app.kinds.columns_doc``
+writes; a test regenerates it and fails when the file differs, and fails when a column of the row has no description
+here, so the two never drift.
 """
 
 from __future__ import annotations
-
-import sys
 
 from caligo_sweep.results.row import CONFIG_KEY_UNITS, CONFIG_KEYS_IN_FIXED_COLUMNS, column_names, declared_column_types
 
@@ -139,7 +138,3 @@ def data_dictionary() -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    sys.stdout.write(data_dictionary())

@@ -4,7 +4,8 @@ Column names carry their units (``_ns``, ``_s``, ``_km``, ``_bits``). Configurat
 added as extra columns named ``<group>_<key>`` plus the unit when the key lacks one (``link_fidelity``,
 ``link_length_km``, ``device_T1_ns``, ...; :func:`config_column`), so every swept value is a column of the sweep
 table. One quantity has one column: a configuration key that a fixed column already records (``workers.n_jobs`` is
-``n_jobs``) is not repeated. ``docs/columns.md`` is generated from this module (:mod:`caligo_sweep.results.columns`).
+``n_jobs``) is not repeated. ``docs/columns.md`` is generated from this module (:mod:`caligo_sweep.results.columns`,
+:mod:`caligo_sweep.app.kinds.columns_doc`).
 """
 
 from __future__ import annotations

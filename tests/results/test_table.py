@@ -15,7 +15,7 @@ DOCS = Path(__file__).parents[2] / "docs" / "columns.md"
 
 def test_docs_columns_md_is_the_generated_data_dictionary():
     assert DOCS.read_text() == data_dictionary(), (
-        "docs/columns.md is stale: python -m caligo_sweep.results.columns > docs/columns.md"
+        "docs/columns.md is stale: python -m caligo_sweep.app.kinds.columns_doc > docs/columns.md"
     )
     assert all(f"| `{name}` |" in DOCS.read_text() for name in column_names())
 

@@ -7,10 +7,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from caligo_sweep.protocol.security import STW_QBER_LIMIT
 from caligo_sweep.results.figures.common import axis_label, completed, format_value, mark_zeros, replicate_summary
 
-#: Schaffner et al. 2009: security against individual storage attacks needs Q below about 11 %.
-SCHAFFNER_QBER_LIMIT = 0.11
 _VALUES = ("ot_length_bits", "qber", "qber_upper", "q_storage")
 
 
@@ -35,7 +34,7 @@ def plot_one_parameter(table: pd.DataFrame, x: str) -> Figure:
                  label="upper confidence bound")
     if "q_storage" in summary:
         qber_ax.plot(positions, summary["q_storage"], color="black", lw=1.4, label="limit (1 - r)/2")
-    qber_ax.axhline(SCHAFFNER_QBER_LIMIT, color="0.5", lw=1.0, ls=":", label="Schaffner limit 11 %")
+    qber_ax.axhline(STW_QBER_LIMIT, color="0.5", lw=1.0, ls=":", label="Schaffner limit 11 %")
     _qber_scale(qber_ax, summary)
     qber_ax.set_ylabel("channel error rate Q_channel")
     for ax in (length_ax, qber_ax):
@@ -76,7 +75,7 @@ def _qber_scale(ax: Axes, summary: pd.DataFrame) -> None:
     low = float(np.nanmin(summary["qber"].to_numpy(dtype=float)))
     high = max(float(np.nanmax(summary[c].to_numpy(dtype=float))) for c in ("qber_upper", "q_storage")
                if c in summary)
-    high = max(high, SCHAFFNER_QBER_LIMIT)
+    high = max(high, STW_QBER_LIMIT)
     if low > 0 and high / low > 8.0:
         ax.set_yscale("log")
         ax.set_ylim(low / 2.0, min(0.5, 2.0 * high))
