@@ -94,7 +94,7 @@ COLUMN_DESCRIPTIONS = {
 }
 
 #: Pandas dtype shown for each Python type of a column.
-_DTYPE_NAMES = {int: "Int64", float: "float64", bool: "boolean", str: "string"}
+DTYPE_NAMES = {int: "Int64", float: "float64", bool: "boolean", str: "string"}
 
 
 def data_dictionary() -> str:
@@ -118,7 +118,7 @@ def data_dictionary() -> str:
         "",
         "| column | dtype | meaning |",
         "|---|---|---|",
-        *(f"| `{name}` | {_DTYPE_NAMES[types[name]]} | {COLUMN_DESCRIPTIONS[name]} |" for name in column_names()),
+        *(f"| `{name}` | {DTYPE_NAMES[types[name]]} | {COLUMN_DESCRIPTIONS[name]} |" for name in column_names()),
         "",
         "## Configuration columns",
         "",

@@ -171,10 +171,6 @@ CONFIG_KEY_UNITS = {
     "link.p_loss_length": "dB_per_km",
     "device.T1": "ns",
     "device.T2": "ns",
-    "device.init_time": "ns",
-    "device.single_qubit_gate_time": "ns",
-    "device.two_qubit_gate_time": "ns",
-    "device.measure_time": "ns",
 }
 
 

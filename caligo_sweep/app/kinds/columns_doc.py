@@ -10,10 +10,7 @@ from __future__ import annotations
 import sys
 
 from caligo_sweep.app.kinds import COMMON_COLUMNS, registered_kinds
-from caligo_sweep.results.columns import data_dictionary
-
-#: Pandas dtype shown for each Python type of a column.
-_DTYPE_NAMES = {int: "Int64", float: "float64", bool: "boolean", str: "string"}
+from caligo_sweep.results.columns import DTYPE_NAMES, data_dictionary
 
 
 def all_kinds_dictionary() -> str:
@@ -33,7 +30,7 @@ def all_kinds_dictionary() -> str:
                   "After `run_id`, `kind`, `status` and `error`, then `overrides`:", "",
                   "| column | dtype | meaning |", "|---|---|---|"]  # fmt: skip
         lines += [
-            f"| `{name}` | {_DTYPE_NAMES[kind_type]} | {meaning} |"
+            f"| `{name}` | {DTYPE_NAMES[kind_type]} | {meaning} |"
             for name, (kind_type, meaning) in kind.columns.items()
             if name not in COMMON_COLUMNS
         ]
