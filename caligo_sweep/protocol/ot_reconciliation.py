@@ -40,6 +40,9 @@ class EcOutcome:
         Length of each half [bits].
     leak_bits : int or None
         Syndrome plus tag bits sent about one half; None for ``assumed`` (the chain computes ``f h(p) half_bits``).
+    code_length : int or None
+        Length of the LDPC code the frames use [bits] (the shipped length up to ``reconciliation.frame_length``
+        that sends the fewest bits for this half; see :func:`~caligo_sweep.reconciliation.select_code`).
     frames : int or None
         Frames per half.
     frame_errors : int or None
@@ -57,6 +60,7 @@ class EcOutcome:
     ec_model: str
     half_bits: int
     leak_bits: Optional[int] = None
+    code_length: Optional[int] = None
     frames: Optional[int] = None
     frame_errors: Optional[int] = None
     frame_error_rate: Optional[float] = None
@@ -97,7 +101,7 @@ def reconcile_with_ldpc(
     qber = code_qber(qber_upper, frame_length)
     if qber is None:
         return _no_code("ldpc", half_bits)
-    choice = select_code(qber, frame_length)
+    choice = select_code(qber, frame_length, half_bits, tag_bits)
     messages = [
         alice_message(halves.alice[j], choice, ot_seed(seed, (*RECONCILIATION_SPAWN_KEY, j)), tag_bits) for j in (0, 1)
     ]
@@ -108,6 +112,7 @@ def reconcile_with_ldpc(
         ec_model="ldpc",
         half_bits=half_bits,
         leak_bits=leak,
+        code_length=choice.frame_length,
         frames=result.frames,
         frame_errors=result.frame_errors,
         frame_error_rate=result.frame_errors / result.frames if result.frames else float("nan"),
@@ -122,14 +127,15 @@ def reconcile_with_table(half_bits: int, qber_upper: float, frame_length: int, t
     qber = code_qber(qber_upper, frame_length)
     if qber is None:
         return _no_code("table", half_bits)
-    choice = select_code(qber, frame_length)
+    choice = select_code(qber, frame_length, half_bits, tag_bits)
     frames = _frames(half_bits, choice)
     leak = frames * (choice.n_checks + tag_bits)
     return EcOutcome(
         ec_model="table",
         half_bits=half_bits,
         leak_bits=leak,
+        code_length=choice.frame_length,
         frames=frames,
-        frame_error_rate=lookup(qber, frame_length).frame_error_rate,
+        frame_error_rate=lookup(qber, choice.frame_length).frame_error_rate,
         efficiency=_efficiency(leak, half_bits, qber_upper),
     )

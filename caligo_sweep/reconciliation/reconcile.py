@@ -23,8 +23,15 @@ from scipy.special import entr
 from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash_direct
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
 from caligo_sweep.reconciliation.decoder import KNOWN_BIT_LLR, channel_llr, decode_syndrome, syndrome_of
-from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH
-from caligo_sweep.reconciliation.frames import CodeChoice, code_for_redundancy, embed, frame_bounds, payload_positions
+from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH, FRAME_GEOMETRY, require_frame_length
+from caligo_sweep.reconciliation.frames import (
+    CodeChoice,
+    embed,
+    frame_bounds,
+    payload_positions,
+    plan_frames,
+    plan_leak_bits,
+)
 from caligo_sweep.reconciliation.model import design_efficiency
 
 DEFAULT_TAG_BITS = 32
@@ -191,10 +198,21 @@ def bob_decode(
     )
 
 
-def select_code(p: float, frame_length: int) -> CodeChoice:
-    """Code and shortening for a calibrated QBER ``p``: redundancy ``design_efficiency(p) * h(p)`` per payload bit."""
+def select_code(p: float, frame_length: int, n_bits: int, tag_bits: int = DEFAULT_TAG_BITS) -> CodeChoice:
+    """Code length, code and frame size for an ``n_bits`` string at calibrated QBER ``p``.
+
+    For every shipped code length up to ``frame_length``, the frames get at least ``design_efficiency(p, n) h(p)``
+    syndrome bits per payload bit (the measured design point of that length) and are planned by
+    :func:`~caligo_sweep.reconciliation.frames.plan_frames`; the plan that sends the fewest bits wins, the longer
+    code on a tie. Long strings thus use ``frame_length`` itself; a string too short to fill its frames well
+    (e.g. 70,000 bits: two 2^16 frames, or five 2^14 frames) uses a shorter code.
+    """
     p = require_in_interval("reconciliation.qber", p, 0.0, 0.5, low_open=True, high_open=True)
-    return code_for_redundancy(frame_length, design_efficiency(p, frame_length) * binary_entropy_bits(p))
+    plans = []
+    for length in sorted((n for n in FRAME_GEOMETRY if n <= require_frame_length(frame_length)), reverse=True):
+        redundancy = design_efficiency(p, length) * binary_entropy_bits(p)
+        plans.append(plan_frames(length, redundancy, n_bits, tag_bits))
+    return min(plans, key=lambda plan: plan_leak_bits(plan, n_bits, tag_bits))
 
 
 def reconcile_half(
@@ -227,5 +245,5 @@ def reconcile_half(
     x = np.asarray(x)
     if x.shape != np.shape(y) or x.ndim != 1:
         raise ValueError(f"x and y must be 1-D arrays of equal length; got {x.shape} and {np.shape(y)}")
-    message = alice_message(x, select_code(p, frame_length), seed, tag_bits)
+    message = alice_message(x, select_code(p, frame_length, x.size, tag_bits), seed, tag_bits)
     return bob_decode(y, message, p, n_jobs)

@@ -78,6 +78,7 @@ class ResultRow:
     half_bits: Optional[int] = None
     ec_model: Optional[str] = None
     ec_frame_length_bits: Optional[int] = None
+    ec_code_length_bits: Optional[int] = None
     ec_frames: Optional[int] = None
     ec_frame_errors: Optional[int] = None
     ec_frame_error_rate: Optional[float] = None

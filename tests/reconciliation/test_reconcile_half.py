@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.reconciliation.frames import frame_bounds
 from caligo_sweep.reconciliation import (
     alice_message,
     binary_entropy_bits,
@@ -74,13 +75,16 @@ def test_tags_depend_on_the_seed():
     assert not np.array_equal(alice_message(x, choice, 1).tags, alice_message(x, choice, 2).tags)
 
 
-def test_selected_code_uses_the_measured_design_efficiency():
+def test_selected_code_gives_every_frame_the_measured_design_redundancy():
     from caligo_sweep.reconciliation import design_efficiency
 
     for p in (0.01, 0.035, 0.05, 0.11):
-        choice = select_code(p, 65536)
-        target = design_efficiency(p, 65536) * binary_entropy_bits(p)
-        assert choice.n_checks / choice.payload_bits == pytest.approx(target, abs=1e-4)
+        for n_bits in (20_000, 50_000, 70_000, 499_519, 3_000_000):
+            choice = select_code(p, 65536, n_bits)
+            target = design_efficiency(p, choice.frame_length) * binary_entropy_bits(p)
+            smallest_frame = np.diff(frame_bounds(n_bits, choice.payload_bits)).min()
+            assert choice.n_checks / choice.payload_bits >= target - 1 / choice.payload_bits  # rounding to a bit
+            assert choice.n_checks / smallest_frame >= target - 1 / choice.payload_bits
 
 
 @pytest.mark.parametrize(
@@ -95,7 +99,7 @@ def test_bad_input_names_its_key(key, kwargs):
 
 def test_unknown_frame_length_is_refused():
     with pytest.raises(ConfigValueError, match="reconciliation.frame_length"):
-        select_code(0.05, 1000)
+        select_code(0.05, 1000, 50_000)
 
 
 def test_an_empty_half_sends_nothing():

@@ -87,6 +87,7 @@ def reconciliation_columns(ec: EcOutcome) -> dict[str, Any]:
     return {
         "ec_model": ec.ec_model,
         "half_bits": ec.half_bits,
+        "ec_code_length_bits": ec.code_length,
         "ec_frames": ec.frames,
         "ec_frame_errors": ec.frame_errors,
         "ec_frame_error_rate": ec.frame_error_rate,

@@ -1,0 +1,56 @@
+"""Frame plans: every frame keeps the design redundancy, and no plan sends more than full frames plus a remainder."""
+
+import numpy as np
+import pytest
+
+from caligo_sweep.reconciliation import binary_entropy_bits, design_efficiency, select_code
+from caligo_sweep.reconciliation.codes import family_redundancies
+from caligo_sweep.reconciliation.frames import (
+    MAX_SHORTENED_FRACTION,
+    code_for_redundancy,
+    frame_bounds,
+    plan_frames,
+    plan_leak_bits,
+)
+
+LENGTHS = (20_000, 49_999, 60_001, 65_536, 70_000, 131_071, 499_519, 2_000_003)
+REDUNDANCIES = (0.06, 0.1, 0.2, 0.33, 0.55)
+
+
+@pytest.mark.parametrize("redundancy", REDUNDANCIES)
+def test_every_frame_of_a_plan_has_the_redundancy_and_the_plan_never_leaks_more(redundancy):
+    for n_bits in LENGTHS:
+        plan = plan_frames(65536, redundancy, n_bits, tag_bits=32)
+        sizes = np.diff(frame_bounds(n_bits, plan.payload_bits))
+        assert sizes.sum() == n_bits and sizes.max() == min(plan.payload_bits, n_bits)
+        assert plan.n_checks >= redundancy * sizes.max() - 1  # the syndrome covers the largest frame (to a bit)
+        assert plan.n_checks == round(family_redundancies(65536)[plan.code_index] * 65536)
+        full_frames = code_for_redundancy(65536, redundancy)
+        assert plan_leak_bits(plan, n_bits, 32) <= plan_leak_bits(full_frames, n_bits, 32)
+        if plan != full_frames:  # an equal-frame plan: shortened within the measured limit
+            assert plan.n_shortened <= MAX_SHORTENED_FRACTION * 65536
+            assert sizes.max() - sizes.min() < sizes.size
+
+
+def test_equal_frames_remove_the_cost_of_a_small_remainder():
+    redundancy = 0.2
+    full_frames = code_for_redundancy(65536, redundancy)
+    n_bits = 4 * full_frames.payload_bits + 500  # a fifth frame of 500 bits would pay a whole syndrome
+    plan = plan_frames(65536, redundancy, n_bits, tag_bits=32)
+    # equal frames of the next code up cost at most one grid step (ratio 1.08) over the ideal leak
+    assert plan_leak_bits(plan, n_bits, 32) <= 1.08 * redundancy * n_bits + 5 * 33
+    assert plan_leak_bits(full_frames, n_bits, 32) > 1.2 * redundancy * n_bits
+
+
+def test_a_half_too_short_for_long_frames_uses_the_shorter_code_and_a_long_one_the_configured_length():
+    p = 0.05
+    short = select_code(p, 65536, 70_000)  # two 2^16 frames would carry 35,000 bits each
+    assert short.frame_length == 16384
+    long_plan = select_code(p, 65536, 70_000 * 30)
+    assert long_plan.frame_length == 65536
+    for n_bits in (70_000, 2_100_000):  # the winner sends no more than the best plan of either length
+        chosen = select_code(p, 65536, n_bits)
+        for length in (65536, 16384):
+            rival = plan_frames(length, design_efficiency(p, length) * binary_entropy_bits(p), n_bits, 32)
+            assert plan_leak_bits(chosen, n_bits, 32) <= plan_leak_bits(rival, n_bits, 32)
+    assert select_code(p, 16384, 2_100_000).frame_length == 16384  # never longer than configured
