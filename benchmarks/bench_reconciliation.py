@@ -115,7 +115,7 @@ def throughput(frame_length: int, design: float, n_frames: int, rng) -> dict:
     choice = code_for_redundancy(frame_length, design * binary_entropy_bits(p))
     x, y = _strings(rng, n_frames * choice.payload_bits, p)
     message = alice_message(x, choice, 11)
-    bob_decode(y, message, p, 2)  # warm both workers (numba cache, lifted code)
+    bob_decode(y, message, p, 2)  # warm up (lifted code in the cache)
     one = two = 0.0
     for _ in range(3):  # interleaved, best of 3: the shared machine's speed drifts within minutes
         one = max(one, bob_decode(y, message, p, 1).decoder_mbit_per_s)
@@ -188,7 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames and QBER points (about 1 minute)")
     parser.add_argument("--frames", type=int, default=None, help="frames per efficiency level (default 200, quick 16)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the efficiency search")
+    parser.add_argument("--jobs", type=int, default=2, help="decoding threads for the efficiency search")
     parser.add_argument("--table", type=Path, default=None, help="where to write performance.json")
     args = parser.parse_args()
     rng = np.random.default_rng(np.random.SeedSequence(2024))

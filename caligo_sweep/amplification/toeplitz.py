@@ -102,11 +102,11 @@ def toeplitz_hash_direct(bits: np.ndarray, seed_bits: np.ndarray, n_output_bits:
     """Same as :func:`toeplitz_hash` by the direct O(n m) GF(2) product (fast for short outputs such as tags).
 
     With ``k = n - 1 - j``, ``(T x)_i = sum_k t[i + k] x[n - 1 - k]``: output ``i`` is the dot product of the seed
-    window starting at ``i`` with the reversed input, i.e. ``numpy.correlate(t, x[::-1], "valid")``. The dot products
-    run in float64 (BLAS), exact since every partial sum is an integer <= n < 2^53.
+    window starting at ``i`` with the reversed input, i.e. ``numpy.correlate(t, x[::-1], "valid")``, exact in int64.
+    (Integers, not floats: a float dot product goes to BLAS, whose thread pool competes with the decoding threads.)
     """
     bits = np.asarray(bits)
     seed_bits = np.asarray(seed_bits)
     _check_shapes(bits, seed_bits, n_output_bits)
-    counts = np.correlate(seed_bits.astype(np.float64), bits[::-1].astype(np.float64), "valid")
-    return (counts.astype(np.int64) & 1).astype(np.uint8)
+    counts = np.correlate(seed_bits.astype(np.int64), bits[::-1].astype(np.int64), "valid")
+    return (counts & 1).astype(np.uint8)

@@ -34,14 +34,26 @@ typedef struct {
     float grid; /* table points per unit of sqrt(t) */
 } Graph;
 
-/* phi(t) by linear interpolation in sqrt(t); t < 0 (rounding) counts as 0, t beyond the table as its end. */
-static inline float phi(float t, const Graph *g) {
-    float position = sqrtf(t > 0.0f ? t : 0.0f) * g->grid;
-    float last = (float)(g->table_size - 2);
-    if (position > last) position = last;
-    Py_ssize_t index = (Py_ssize_t)position;
-    float weight = position - (float)index;
-    return g->table[index] + weight * (g->table[index + 1] - g->table[index]);
+/* out[k] = phi(t[k]) by linear interpolation in sqrt(t); t < 0 (rounding) counts as 0, t beyond the table as its
+ * end. A separate loop over contiguous arrays, so the compiler vectorises the square roots and conversions. */
+static void phi_many(const float *restrict t, float *restrict out, int count, const float *restrict table, float grid,
+                     float last) {
+    for (int k = 0; k < count; k++) {
+        float position = sqrtf(t[k] > 0.0f ? t[k] : 0.0f) * grid;
+        position = position > last ? last : position;
+        int index = (int)position;
+        float weight = position - (float)index;
+        out[k] = table[index] + weight * (table[index + 1] - table[index]);
+    }
+}
+
+/* -x if flip else x, by the sign bit: a branch on random signs would be mispredicted half of the time. */
+static inline float negate_if(float x, int flip) {
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    bits ^= (uint32_t)flip << 31;
+    memcpy(&x, &bits, sizeof bits);
+    return x;
 }
 
 static int satisfies(const Graph *g, const float *posterior) {
@@ -55,44 +67,55 @@ static int satisfies(const Graph *g, const float *posterior) {
 }
 
 /* One decoding; posterior holds the channel LLRs on entry and the final LLRs on return. Scratch: check_messages
- * (one per edge, zeroed here), incoming and incoming_phi (max row degree each). Returns the passes used. */
-static long decode(const Graph *g, float *posterior, float *check_messages, float *incoming, float *incoming_phi,
-                   long max_iterations, int *converged) {
-    memset(check_messages, 0, sizeof(float) * (size_t)g->row_pointer[g->n_checks]);
+ * (one per edge, zeroed here) and four arrays of the largest row degree. Returns the passes used. */
+static long decode(const Graph *g, float *restrict posterior, float *restrict check_messages, float *restrict scratch,
+                   int max_degree, long max_iterations, int *converged) {
+    const int64_t *restrict row_pointer = g->row_pointer;
+    const int32_t *restrict column_index = g->column_index;
+    const uint8_t *restrict syndrome = g->syndrome;
+    const float *restrict table = g->table;
+    const float grid = g->grid, last = (float)(g->table_size - 2);
+    const Py_ssize_t n_checks = g->n_checks;
+    /* per edge of the current check: T_cv, |T_cv| (then sum - phi(|T_cv|)), phi(|T_cv|), |R_cv| */
+    float *restrict incoming = scratch, *restrict argument = scratch + max_degree;
+    float *restrict incoming_phi = scratch + 2 * max_degree, *restrict magnitude = scratch + 3 * max_degree;
+    memset(check_messages, 0, sizeof(float) * (size_t)row_pointer[n_checks]);
     long iterations = 0;
-    *converged = 0;
-    while (iterations < max_iterations && !*converged) {
+    int done = 0;
+    while (iterations < max_iterations && !done) {
         iterations++;
         int flipped = 0;
         Py_ssize_t unsatisfied = 0;
-        for (Py_ssize_t check = 0; check < g->n_checks; check++) {
-            const int64_t start = g->row_pointer[check];
-            const int64_t degree = g->row_pointer[check + 1] - start;
-            float phi_sum = 0.0f;
-            int negative = g->syndrome[check] != 0;
-            for (int64_t k = 0; k < degree; k++) {
-                float message = posterior[g->column_index[start + k]] - check_messages[start + k];
-                incoming[k] = message;
-                incoming_phi[k] = phi(fabsf(message), g);
-                phi_sum += incoming_phi[k];
-                negative ^= message < 0.0f;
+        for (Py_ssize_t check = 0; check < n_checks; check++) {
+            const int64_t start = row_pointer[check];
+            const int degree = (int)(row_pointer[check + 1] - start);
+            const int32_t *restrict variables = column_index + start;
+            float *restrict messages = check_messages + start;
+            int negative = syndrome[check] != 0;
+            for (int k = 0; k < degree; k++) {
+                incoming[k] = posterior[variables[k]] - messages[k];
+                argument[k] = fabsf(incoming[k]);
+                negative ^= incoming[k] < 0.0f;
             }
-            int parity = g->syndrome[check] != 0;
-            for (int64_t k = 0; k < degree; k++) {
-                float magnitude = phi(phi_sum - incoming_phi[k], g);
-                float outgoing = (negative ^ (incoming[k] < 0.0f)) ? -magnitude : magnitude;
-                check_messages[start + k] = outgoing;
-                float *posterior_v = &posterior[g->column_index[start + k]];
+            phi_many(argument, incoming_phi, degree, table, grid, last);
+            float phi_sum = 0.0f;
+            for (int k = 0; k < degree; k++) phi_sum += incoming_phi[k];
+            for (int k = 0; k < degree; k++) argument[k] = phi_sum - incoming_phi[k];
+            phi_many(argument, magnitude, degree, table, grid, last);
+            int parity = syndrome[check] != 0;
+            for (int k = 0; k < degree; k++) {
+                float outgoing = negate_if(magnitude[k], negative ^ (incoming[k] < 0.0f));
+                messages[k] = outgoing;
                 float updated = incoming[k] + outgoing;
-                flipped |= (*posterior_v < 0.0f) != (updated < 0.0f);
+                flipped |= (posterior[variables[k]] < 0.0f) != (updated < 0.0f);
                 parity ^= updated < 0.0f;
-                *posterior_v = updated;
+                posterior[variables[k]] = updated;
             }
             unsatisfied += parity;
         }
-        *converged = unsatisfied == 0 && !flipped;
+        done = unsatisfied == 0 && !flipped;
     }
-    if (!*converged) *converged = satisfies(g, posterior);
+    *converged = done || satisfies(g, posterior);
     return iterations;
 }
 
@@ -161,7 +184,7 @@ static PyObject *py_decode(PyObject *self, PyObject *args) {
     for (Py_ssize_t check = 0; check < g.n_checks; check++)
         if (g.row_pointer[check + 1] - g.row_pointer[check] > max_degree)
             max_degree = g.row_pointer[check + 1] - g.row_pointer[check];
-    scratch = malloc(sizeof(float) * (size_t)(columns.shape[0] + 2 * max_degree + 1));
+    scratch = malloc(sizeof(float) * (size_t)(columns.shape[0] + 4 * max_degree + 1));
     if (!scratch) {
         PyErr_NoMemory();
         goto done;
@@ -170,8 +193,7 @@ static PyObject *py_decode(PyObject *self, PyObject *args) {
     int converged;
     memcpy(posterior.buf, llr.buf, sizeof(float) * (size_t)llr.shape[0]);
     Py_BEGIN_ALLOW_THREADS
-    iterations = decode(&g, posterior.buf, scratch, scratch + columns.shape[0], scratch + columns.shape[0] + max_degree,
-                        max_iterations, &converged);
+    iterations = decode(&g, posterior.buf, scratch, scratch + columns.shape[0], (int)max_degree, max_iterations, &converged);
     Py_END_ALLOW_THREADS
     result = Py_BuildValue("lO", iterations, converged ? Py_True : Py_False);
 done:
