@@ -9,9 +9,10 @@ is given). Prints and writes (``docs/``, next to the README's other figure):
    the measured efficiency f = (syndrome + tag bits) / (bits h(QBER)), FER and BP passes; a table (CSV) and a figure
    of f and FER against QBER (PNG and SVG); the same rows become ``caligo_sweep/reconciliation/data/performance.json``;
 2. decoder throughput at QBER 5 % (Mbit/s of Bob's bits per core), the 2-core parallel efficiency
-   ``rate(2) / (2 rate(1))``, and the ``ldpc`` package's product-sum BP on the same frames as a ratio;
+   ``rate(2) / (2 rate(1))`` (frames in 2 threads), and the ``ldpc`` package's product-sum BP on the same frames as a
+   ratio;
 3. Toeplitz hashing of 10^6 bits to 10^5 bits (best of 5);
-4. peak resident memory of this process and its workers.
+4. peak resident memory (decoding threads share this process).
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def efficiency_table(frame_length: int, qbers, n_frames: int, rng, n_jobs: int) 
 
 
 def throughput(frame_length: int, design: float, n_frames: int, rng) -> dict:
-    """Decoder Mbit/s at QBER 5 % on 1 and 2 workers, and the ldpc package on the same frames."""
+    """Decoder Mbit/s at QBER 5 % in 1 and 2 threads, and the ldpc package on the same frames."""
     from ldpc import BpDecoder
 
     p = 0.05
@@ -224,7 +225,7 @@ def main() -> None:
     speed = throughput(65536, row5["design_efficiency"], 8 if args.quick else 48, rng)
     print(
         f"decoder at QBER 5 %, n=65536, f_design={row5['design_efficiency']}: {speed['mbit_per_s_1']:.2f} Mbit/s "
-        f"per core, {speed['mbit_per_s_2']:.2f} Mbit/s on 2 workers (parallel efficiency "
+        f"per core, {speed['mbit_per_s_2']:.2f} Mbit/s in 2 threads (parallel efficiency "
         f"{speed['parallel_efficiency']:.2f}); ldpc product_sum {speed['ldpc_mbit_per_s']:.3f} Mbit/s "
         f"(ours / ldpc = {speed['mbit_per_s_1'] / speed['ldpc_mbit_per_s']:.1f}) {load_note()}"
     )

@@ -109,9 +109,8 @@ def test_threaded_decoding_matches_serial_with_failing_frames():
     # converge quickly: threads finish out of order, and the output must still be frame-ordered and identical.
     p = 0.04
     choice = code_for_redundancy(16384, 1.4 * binary_entropy_bits(p))
-    rng = np.random.default_rng(21)
-    x = rng.integers(0, 2, 5 * choice.payload_bits, dtype=np.uint8)
-    y = x ^ (rng.random(x.size) < p).astype(np.uint8)
+    x, y = noisy_pair(5 * choice.payload_bits, p, 21)
+    rng = np.random.default_rng(22)
     for frame in (1, 3):
         y[frame * choice.payload_bits : (frame + 1) * choice.payload_bits] = rng.integers(0, 2, choice.payload_bits)
     message = alice_message(x, choice, 5)
