@@ -119,25 +119,44 @@ static long decode(const Graph *g, float *restrict posterior, float *restrict ch
     return iterations;
 }
 
-/* A C-contiguous buffer of `count` items (count < 0: any) of the given size and struct-format kinds, or an error. */
-static int get_array(PyObject *object, Py_buffer *view, const char *name, Py_ssize_t itemsize, const char *kinds,
-                     Py_ssize_t count, int writable) {
-    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+/* The arrays decode() takes: argument name, item size [bytes], struct-format codes accepted, written to. */
+static const struct {
+    const char *name;
+    Py_ssize_t itemsize;
+    const char *kinds;
+    int writable;
+} ARRAYS[] = {
+    {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"channel_llr", 4, "f", 0},
+    {"syndrome", 1, "B", 0},     {"phi_table", 4, "f", 0},    {"posterior", 4, "f", 1},
+};
+enum { ROWS, COLUMNS, LLR, SYNDROME, TABLE, POSTERIOR, N_ARRAYS };
+
+/* A C-contiguous 1-D buffer of ARRAYS[which], or -1 with a ValueError. */
+static int get_array(PyObject *object, Py_buffer *view, int which) {
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (ARRAYS[which].writable ? PyBUF_WRITABLE : 0);
     if (PyObject_GetBuffer(object, view, flags) < 0) return -1;
     const char *format = view->format ? view->format : "B";
     if (*format == '<' || *format == '=' || *format == '@') format++;
-    if (view->ndim != 1 || view->itemsize != itemsize || strlen(format) != 1 || !strchr(kinds, *format) ||
-        (count >= 0 && view->shape[0] != count)) {
-        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous 1-D array of %zd-byte items '%s'%s", name, itemsize,
-                     kinds, count >= 0 ? " of the graph's size" : "");
+    if (view->ndim != 1 || view->itemsize != ARRAYS[which].itemsize || strlen(format) != 1 ||
+        !strchr(ARRAYS[which].kinds, *format)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous 1-D array of %zd-byte items '%s'",
+                     ARRAYS[which].name, ARRAYS[which].itemsize, ARRAYS[which].kinds);
         PyBuffer_Release(view);
         return -1;
     }
     return 0;
 }
 
-static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variables) {
-    if (g->n_checks < 1 || g->row_pointer[0] != 0 || g->row_pointer[g->n_checks] != n_edges || g->table_size < 2) {
+/* Shapes agree and every index stays inside its array (the kernel does no bounds checks). */
+static int check_graph(const Graph *g, const Py_buffer *views) {
+    const Py_ssize_t n_edges = views[COLUMNS].shape[0], n_variables = views[LLR].shape[0];
+    if (g->n_checks < 1 || views[SYNDROME].shape[0] != g->n_checks || views[POSTERIOR].shape[0] != n_variables ||
+        g->table_size < 2) {
+        PyErr_SetString(PyExc_ValueError,
+                        "need a syndrome bit per check, a posterior per LLR and at least 2 phi table entries");
+        return -1;
+    }
+    if (g->row_pointer[0] != 0 || g->row_pointer[g->n_checks] != n_edges) {
         PyErr_SetString(PyExc_ValueError, "row_pointer must start at 0 and end at the number of edges");
         return -1;
     }
@@ -154,51 +173,42 @@ static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variable
     return 0;
 }
 
-static PyObject *py_decode(PyObject *self, PyObject *args) {
-    PyObject *objects[6];
-    long max_iterations;
-    float grid;
-    if (!PyArg_ParseTuple(args, "OOOOlOfO", &objects[0], &objects[1], &objects[2], &objects[3], &max_iterations,
-                          &objects[4], &grid, &objects[5]))
-        return NULL;
-    Py_buffer rows, columns, llr, syndrome, table, posterior;
-    Py_buffer *views[6] = {&rows, &columns, &llr, &syndrome, &table, &posterior};
-    int held = 0;
-    PyObject *result = NULL;
-    float *scratch = NULL;
-    if (get_array(objects[0], &rows, "row_pointer", 8, "lq", -1, 0) < 0) goto done;
-    held++;
-    if (get_array(objects[1], &columns, "column_index", 4, "i", -1, 0) < 0) goto done;
-    held++;
-    if (get_array(objects[2], &llr, "channel_llr", 4, "f", -1, 0) < 0) goto done;
-    held++;
-    if (get_array(objects[3], &syndrome, "syndrome", 1, "B", rows.shape[0] - 1, 0) < 0) goto done;
-    held++;
-    if (get_array(objects[4], &table, "phi_table", 4, "f", -1, 0) < 0) goto done;
-    held++;
-    if (get_array(objects[5], &posterior, "posterior", 4, "f", llr.shape[0], 1) < 0) goto done;
-    held++;
-    Graph g = {rows.buf, columns.buf, rows.shape[0] - 1, syndrome.buf, table.buf, table.shape[0], grid};
-    if (check_graph(&g, columns.shape[0], llr.shape[0]) < 0) goto done;
+/* Checks the graph, decodes without the GIL and returns (iterations, converged), or NULL with an exception set. */
+static PyObject *decode_arrays(Py_buffer *views, long max_iterations, float grid) {
+    const Graph g = {views[ROWS].buf,  views[COLUMNS].buf,  views[ROWS].shape[0] - 1, views[SYNDROME].buf,
+                     views[TABLE].buf, views[TABLE].shape[0], grid};
+    if (check_graph(&g, views) < 0) return NULL;
     int64_t max_degree = 0;
     for (Py_ssize_t check = 0; check < g.n_checks; check++)
         if (g.row_pointer[check + 1] - g.row_pointer[check] > max_degree)
             max_degree = g.row_pointer[check + 1] - g.row_pointer[check];
-    scratch = malloc(sizeof(float) * (size_t)(columns.shape[0] + 4 * max_degree + 1));
-    if (!scratch) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    const Py_ssize_t n_edges = views[COLUMNS].shape[0];
+    float *scratch = malloc(sizeof(float) * (size_t)(n_edges + 4 * max_degree + 1));
+    if (!scratch) return PyErr_NoMemory();
+    float *posterior = views[POSTERIOR].buf;
+    memcpy(posterior, views[LLR].buf, sizeof(float) * (size_t)views[LLR].shape[0]);
     long iterations;
     int converged;
-    memcpy(posterior.buf, llr.buf, sizeof(float) * (size_t)llr.shape[0]);
     Py_BEGIN_ALLOW_THREADS
-    iterations = decode(&g, posterior.buf, scratch, scratch + columns.shape[0], (int)max_degree, max_iterations, &converged);
+    iterations = decode(&g, posterior, scratch, scratch + n_edges, (int)max_degree, max_iterations, &converged);
     Py_END_ALLOW_THREADS
-    result = Py_BuildValue("lO", iterations, converged ? Py_True : Py_False);
-done:
     free(scratch);
-    for (int i = 0; i < held; i++) PyBuffer_Release(views[i]);
+    return Py_BuildValue("lO", iterations, converged ? Py_True : Py_False);
+}
+
+static PyObject *py_decode(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *objects[N_ARRAYS];
+    long max_iterations;
+    float grid;
+    if (!PyArg_ParseTuple(args, "OOOOlOfO", &objects[ROWS], &objects[COLUMNS], &objects[LLR], &objects[SYNDROME],
+                          &max_iterations, &objects[TABLE], &grid, &objects[POSTERIOR]))
+        return NULL;
+    Py_buffer views[N_ARRAYS];
+    int held = 0;
+    while (held < N_ARRAYS && get_array(objects[held], &views[held], held) == 0) held++;
+    PyObject *result = held == N_ARRAYS ? decode_arrays(views, max_iterations, grid) : NULL;
+    while (held > 0) PyBuffer_Release(&views[--held]);
     return result;
 }
 
