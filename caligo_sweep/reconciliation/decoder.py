@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from caligo_sweep.reconciliation import _bp
+try:
+    from caligo_sweep.reconciliation import _bp
+except ImportError as error:  # a checkout whose C extension was never built (or predates it)
+    raise ImportError("the LDPC decoder's C extension is not built: run `pip install -e .` in the checkout") from error
 
 #: |LLR| given to bits whose value both sides know (shortened positions): phi(30) ~ 2e-13, i.e. certainty.
 KNOWN_BIT_LLR: float = 30.0
