@@ -9,9 +9,10 @@ is given). Prints and writes (``docs/``, next to the README's other figure):
    the measured efficiency f = (syndrome + tag bits) / (bits h(QBER)), FER and BP passes; a table (CSV) and a figure
    of f and FER against QBER (PNG and SVG); the same rows become ``caligo_sweep/reconciliation/data/performance.json``;
 2. decoder throughput at QBER 5 % (Mbit/s of Bob's bits per core), the 2-core parallel efficiency
-   ``rate(2) / (2 rate(1))``, and the ``ldpc`` package's product-sum BP on the same frames as a ratio;
+   ``rate(2) / (2 rate(1))`` (frames in 2 threads), and the ``ldpc`` package's product-sum BP on the same frames as a
+   ratio;
 3. Toeplitz hashing of 10^6 bits to 10^5 bits (best of 5);
-4. peak resident memory of this process and its workers.
+4. peak resident memory (decoding threads share this process).
 """
 
 from __future__ import annotations
@@ -108,14 +109,14 @@ def efficiency_table(frame_length: int, qbers, n_frames: int, rng, n_jobs: int) 
 
 
 def throughput(frame_length: int, design: float, n_frames: int, rng) -> dict:
-    """Decoder Mbit/s at QBER 5 % on 1 and 2 workers, and the ldpc package on the same frames."""
+    """Decoder Mbit/s at QBER 5 % in 1 and 2 threads, and the ldpc package on the same frames."""
     from ldpc import BpDecoder
 
     p = 0.05
     choice = code_for_redundancy(frame_length, design * binary_entropy_bits(p))
     x, y = _strings(rng, n_frames * choice.payload_bits, p)
     message = alice_message(x, choice, 11)
-    bob_decode(y, message, p, 2)  # warm both workers (numba cache, lifted code)
+    bob_decode(y, message, p, 2)  # warm up (lifted code in the cache)
     one = two = 0.0
     for _ in range(3):  # interleaved, best of 3: the shared machine's speed drifts within minutes
         one = max(one, bob_decode(y, message, p, 1).decoder_mbit_per_s)
@@ -188,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames and QBER points (about 1 minute)")
     parser.add_argument("--frames", type=int, default=None, help="frames per efficiency level (default 200, quick 16)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the efficiency search")
+    parser.add_argument("--jobs", type=int, default=2, help="decoding threads for the efficiency search")
     parser.add_argument("--table", type=Path, default=None, help="where to write performance.json")
     args = parser.parse_args()
     rng = np.random.default_rng(np.random.SeedSequence(2024))
@@ -224,7 +225,7 @@ def main() -> None:
     speed = throughput(65536, row5["design_efficiency"], 8 if args.quick else 48, rng)
     print(
         f"decoder at QBER 5 %, n=65536, f_design={row5['design_efficiency']}: {speed['mbit_per_s_1']:.2f} Mbit/s "
-        f"per core, {speed['mbit_per_s_2']:.2f} Mbit/s on 2 workers (parallel efficiency "
+        f"per core, {speed['mbit_per_s_2']:.2f} Mbit/s in 2 threads (parallel efficiency "
         f"{speed['parallel_efficiency']:.2f}); ldpc product_sum {speed['ldpc_mbit_per_s']:.3f} Mbit/s "
         f"(ours / ldpc = {speed['mbit_per_s_1'] / speed['ldpc_mbit_per_s']:.1f}) {load_note()}"
     )

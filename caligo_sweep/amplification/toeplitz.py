@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 import scipy.fft
 
@@ -99,21 +98,15 @@ def toeplitz_hash(bits: np.ndarray, seed_bits: np.ndarray, n_output_bits: int) -
     return (rounded.astype(np.int64) & 1).astype(np.uint8)
 
 
-@numba.njit(cache=True)
-def _direct_product(bits, seed_bits, n_output_bits):
-    n = bits.size
-    out = np.zeros(n_output_bits, dtype=np.uint8)
-    for i in range(n_output_bits):
-        accumulator = np.uint8(0)
-        for j in range(n):
-            accumulator ^= seed_bits[i - j + n - 1] & bits[j]
-        out[i] = accumulator
-    return out
-
-
 def toeplitz_hash_direct(bits: np.ndarray, seed_bits: np.ndarray, n_output_bits: int) -> np.ndarray:
-    """Same as :func:`toeplitz_hash` by the direct O(n m) GF(2) product (fast for short outputs such as tags)."""
-    bits = np.ascontiguousarray(bits, dtype=np.uint8)
-    seed_bits = np.ascontiguousarray(seed_bits, dtype=np.uint8)
+    """Same as :func:`toeplitz_hash` by the direct O(n m) GF(2) product (fast for short outputs such as tags).
+
+    With ``k = n - 1 - j``, ``(T x)_i = sum_k t[i + k] x[n - 1 - k]``: output ``i`` is the dot product of the seed
+    window starting at ``i`` with the reversed input, i.e. ``numpy.correlate(t, x[::-1], "valid")``, exact in int64.
+    (Integers, not floats: a float dot product goes to BLAS, whose thread pool competes with the decoding threads.)
+    """
+    bits = np.asarray(bits)
+    seed_bits = np.asarray(seed_bits)
     _check_shapes(bits, seed_bits, n_output_bits)
-    return _direct_product(bits, seed_bits, int(n_output_bits))
+    counts = np.correlate(seed_bits.astype(np.int64), bits[::-1].astype(np.int64), "valid")
+    return (counts & 1).astype(np.uint8)

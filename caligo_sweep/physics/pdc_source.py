@@ -30,7 +30,6 @@ from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
 
 from caligo_sweep.physics.checks import require_in_interval, require_positive
 
@@ -73,6 +72,8 @@ def _max_pair_number(mu: float, target_mass: float) -> int:
     """Smallest K with ``P(pairs > K) <= target_mass``."""
     if _tail_mass(mu, 1.0) <= target_mass:
         return 0
+    from scipy.optimize import brentq  # scipy.optimize takes ~0.1 s to import: only when a PDC source is used
+
     upper = 2.0
     while _tail_mass(mu, upper) > target_mass:
         upper *= 2.0

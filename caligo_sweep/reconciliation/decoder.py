@@ -8,8 +8,9 @@ most likely ``x``. Messages are log-likelihood ratios ``log P(x_v = 0) / P(x_v =
 
 with ``T_cu = L_u - R_cu`` the variable-to-check message. The schedule is layered (check by check, posteriors ``L``
 updated at once [2]_), which converges in about half the iterations of flooding. Decoding stops after the first pass
-in which the hard decision satisfies every check and no bit flips (see ``_decode``). Messages are float32 and edges
-are stored check by check (compressed rows), so a check's edges are contiguous in memory.
+in which the hard decision satisfies every check and no bit flips. Messages are float32 and edges are stored check by
+check (compressed rows), so a check's edges are contiguous in memory. The loop is the C extension
+``caligo_sweep/reconciliation/_bp.c`` (built by ``pip install``); it releases the GIL, so frames decode in threads.
 
 References
 ----------
@@ -21,8 +22,12 @@ References
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+try:
+    from caligo_sweep.reconciliation import _bp
+except ImportError as error:  # a checkout whose C extension was never built (or predates it)
+    raise ImportError("the LDPC decoder's C extension is not built: run `pip install -e .` in the checkout") from error
 
 #: |LLR| given to bits whose value both sides know (shortened positions): phi(30) ~ 2e-13, i.e. certainty.
 KNOWN_BIT_LLR: float = 30.0
@@ -38,69 +43,6 @@ def _phi_table() -> np.ndarray:
 
 
 PHI_TABLE: np.ndarray = _phi_table()
-
-
-@numba.njit(cache=True, fastmath=True, inline="always")
-def _phi(t, table):
-    position = min(np.sqrt(max(t, np.float32(0.0))) * np.float32(_PHI_GRID_PER_UNIT_ROOT), np.float32(table.size - 2))
-    index = int(position)
-    weight = position - np.float32(index)
-    return table[index] + weight * (table[index + 1] - table[index])
-
-
-@numba.njit(cache=True)
-def _satisfies(row_pointer, column_index, posterior, syndrome):
-    for check in range(row_pointer.size - 1):
-        parity = syndrome[check] != 0
-        for k in range(row_pointer[check], row_pointer[check + 1]):
-            parity ^= posterior[column_index[k]] < 0
-        if parity:
-            return False
-    return True
-
-
-@numba.njit(cache=True, fastmath=True)
-def _decode(row_pointer, column_index, channel_llr, syndrome, max_iterations, max_row_degree, table):
-    n_checks = row_pointer.size - 1
-    posterior = channel_llr.copy()
-    check_messages = np.zeros(column_index.size, dtype=np.float32)
-    incoming = np.empty(max_row_degree, dtype=np.float32)
-    incoming_phi = np.empty(max_row_degree, dtype=np.float32)
-    iterations = 0
-    converged = False
-    while iterations < max_iterations and not converged:
-        iterations += 1
-        # Fused stopping test: a check is verified right after its own update; if no hard decision flips during
-        # the whole pass, the signs every check saw are the final ones, so all checks hold at the end.
-        flipped = False
-        unsatisfied = 0
-        for check in range(n_checks):
-            start = row_pointer[check]
-            degree = row_pointer[check + 1] - start
-            phi_sum = np.float32(0.0)
-            negative = syndrome[check] != 0
-            for k in range(degree):
-                message = posterior[column_index[start + k]] - check_messages[start + k]
-                incoming[k] = message
-                magnitude = _phi(abs(message), table)
-                incoming_phi[k] = magnitude
-                phi_sum += magnitude
-                negative ^= message < 0
-            parity = syndrome[check] != 0
-            for k in range(degree):
-                magnitude = _phi(phi_sum - incoming_phi[k], table)
-                outgoing = -magnitude if negative ^ (incoming[k] < 0) else magnitude
-                check_messages[start + k] = outgoing
-                variable = column_index[start + k]
-                updated = incoming[k] + outgoing
-                flipped |= (posterior[variable] < 0) != (updated < 0)
-                parity ^= updated < 0
-                posterior[variable] = updated
-            unsatisfied += parity
-        converged = unsatisfied == 0 and not flipped
-    if not converged:
-        converged = _satisfies(row_pointer, column_index, posterior, syndrome)
-    return (posterior < 0).astype(np.uint8), iterations, converged
 
 
 def syndrome_of(row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray) -> np.ndarray:
@@ -138,16 +80,19 @@ def decode_syndrome(
     converged : bool
         Whether ``bits`` satisfies every check.
     """
-    max_row_degree = int(np.diff(row_pointer).max())
-    return _decode(
-        row_pointer,
-        column_index,
-        np.ascontiguousarray(channel_llr, dtype=np.float32),
+    channel_llr = np.ascontiguousarray(channel_llr, dtype=np.float32)
+    posterior = np.empty_like(channel_llr)
+    iterations, converged = _bp.decode(
+        np.ascontiguousarray(row_pointer, dtype=np.int64),
+        np.ascontiguousarray(column_index, dtype=np.int32),
+        channel_llr,
         np.ascontiguousarray(syndrome, dtype=np.uint8),
         int(max_iterations),
-        max_row_degree,
         PHI_TABLE,
+        float(_PHI_GRID_PER_UNIT_ROOT),
+        posterior,
     )
+    return (posterior < 0).astype(np.uint8), iterations, converged
 
 
 def channel_llr(bob_bits: np.ndarray, crossover_probability: float) -> np.ndarray:

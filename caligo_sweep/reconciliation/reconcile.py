@@ -8,7 +8,8 @@ tag bit is counted in the leak; nothing is subtracted (shortened bits are known 
 :mod:`caligo_sweep.reconciliation.frames`).
 
 Randomness: frame ``k`` draws its tag seed from ``SeedSequence(entropy, spawn_key + (k,))`` of the given seed, so
-the message, the decoded bits and the flags are identical for any ``n_jobs``.
+the message, the decoded bits and the flags are identical for any ``n_jobs``. Frames decode in ``n_jobs`` threads:
+the C decoder releases the GIL, so threads share the lifted code and need no worker processes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy.special import entr
 
 from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash_direct
@@ -104,28 +104,20 @@ def alice_message(
     return AliceMessage(choice, int(x.size), syndromes, tags, seed)
 
 
-def _decode_frames(message: AliceMessage, y: np.ndarray, p: float, frames: range, max_iterations: int):
-    """Decode a contiguous block of frames (one joblib task)."""
+def _decode_frame(
+    message: AliceMessage, frame: int, y_frame: np.ndarray, p: float, positions: np.ndarray, max_iterations: int
+) -> tuple[np.ndarray, bool, int]:
+    """Decode one frame from Bob's bits ``y_frame`` and check its tag: (payload, accepted, BP passes)."""
     code = message.choice.code()
-    bounds = frame_bounds(message.n_bits, message.choice.payload_bits)
-    decoded, success, iterations = [], [], []
-    positions_by_size: dict[int, np.ndarray] = {}
-    for frame in frames:
-        start, stop = bounds[frame], bounds[frame + 1]
-        size = int(stop - start)
-        positions = positions_by_size.setdefault(size, payload_positions(code, size))
-        llr = np.full(code.frame_length, KNOWN_BIT_LLR, dtype=np.float32)
-        llr[positions] = channel_llr(y[start:stop], p)
-        bits, used, converged = decode_syndrome(
-            code.row_pointer, code.column_index, llr, message.syndromes[frame], max_iterations
-        )
-        payload = bits[positions]
-        tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
-        tag = toeplitz_hash_direct(payload, tag_seed, message.tags.shape[1])
-        decoded.append(payload)
-        success.append(bool(converged) and bool(np.array_equal(tag, message.tags[frame])))
-        iterations.append(used)
-    return decoded, success, iterations
+    llr = np.full(code.frame_length, KNOWN_BIT_LLR, dtype=np.float32)
+    llr[positions] = channel_llr(y_frame, p)
+    bits, used, converged = decode_syndrome(
+        code.row_pointer, code.column_index, llr, message.syndromes[frame], max_iterations
+    )
+    payload = bits[positions]
+    tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
+    tag = toeplitz_hash_direct(payload, tag_seed, message.tags.shape[1])
+    return payload, bool(converged) and bool(np.array_equal(tag, message.tags[frame])), used
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,18 +170,29 @@ def bob_decode(
     y = np.asarray(y, dtype=np.uint8)
     if y.size != message.n_bits:
         raise ValueError(f"Bob's string has {y.size} bits, Alice's message covers {message.n_bits}")
-    blocks = [block for block in np.array_split(np.arange(message.frames), n_jobs) if block.size]
+    code = message.choice.code()
+    bounds = frame_bounds(message.n_bits, message.choice.payload_bits)
+    positions = {int(size): payload_positions(code, int(size)) for size in np.unique(np.diff(bounds))}
+    tasks = [
+        (message, frame, y[start:stop], p, positions[int(stop - start)], max_iterations)
+        for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:]))
+    ]
     started = time.perf_counter()
-    parts = Parallel(n_jobs=min(n_jobs, max(1, len(blocks))))(
-        delayed(_decode_frames)(message, y, p, range(int(b[0]), int(b[-1]) + 1), max_iterations) for b in blocks
-    )
+    if min(n_jobs, len(tasks)) > 1:
+        from joblib import Parallel, delayed  # only a parallel decoding needs joblib
+
+        # One task per frame, taken by whichever thread is free: frames need very different numbers of BP passes.
+        parallel = Parallel(n_jobs=min(n_jobs, len(tasks)), backend="threading", batch_size=1)
+        frames = parallel(delayed(_decode_frame)(*task) for task in tasks)
+    else:
+        frames = [_decode_frame(*task) for task in tasks]
     elapsed = time.perf_counter() - started
-    decoded = [bits for part in parts for bits in part[0]]
-    iterations = [used for part in parts for used in part[2]]
+    decoded = [payload for payload, _, _ in frames]
+    iterations = [used for _, _, used in frames]
     entropy_bits = message.n_bits * binary_entropy_bits(p)
     return ReconciliationResult(
         bob_bits=np.concatenate(decoded) if decoded else np.zeros(0, dtype=np.uint8),
-        frame_success=np.array([ok for part in parts for ok in part[1]], dtype=bool),
+        frame_success=np.array([accepted for _, accepted, _ in frames], dtype=bool),
         leak_bits=message.leak_bits,
         efficiency=message.leak_bits / entropy_bits if entropy_bits > 0 else float("nan"),
         mean_iterations=float(np.mean(iterations)) if iterations else 0.0,
@@ -237,7 +240,7 @@ def reconcile_half(
     seed : numpy.random.SeedSequence or int
         Seed of Alice's public tag matrices.
     n_jobs : int
-        Worker processes for frame decoding; the output does not depend on it.
+        Threads decoding frames; the output does not depend on it.
     tag_bits : int
         Verification tag length per frame.
     """

@@ -67,3 +67,17 @@ def test_decoding_fails_and_is_flagged_at_qber_one_half():
     result = bob_decode(y, alice_message(x, choice, 2), p)
     assert result.frame_errors == result.frames == 6
     assert abs(np.mean(result.bob_bits != x) - 0.5) < 5 * np.sqrt(0.25 / x.size)
+
+
+@pytest.mark.parametrize(
+    ("column_index", "syndrome", "message"),
+    [
+        ([0, 1, 1, 3], [0, 0], "column_index out of range"),  # variable 3 of a 3-variable frame
+        ([0, 1, 1, 2], [0], "a syndrome bit per check"),
+    ],
+)
+def test_malformed_graph_is_refused_before_decoding(column_index, syndrome, message):
+    # The C kernel indexes without bounds checks; the graph is validated first.
+    row_pointer = np.array([0, 2, 4], dtype=np.int64)
+    with pytest.raises(ValueError, match=message):
+        decode_syndrome(row_pointer, np.array(column_index), np.ones(3, np.float32), np.array(syndrome), 10)

@@ -106,3 +106,22 @@ def test_an_empty_half_sends_nothing():
     empty = np.zeros(0, dtype=np.uint8)
     result = reconcile_half(empty, empty, 0.05, frame_length=16384, seed=1)
     assert result.frames == 0 and result.leak_bits == 0 and result.bob_bits.size == 0
+
+
+def test_threaded_decoding_matches_serial_with_failing_frames():
+    # Frames 1 and 3 carry bits independent of Alice's, so they fail after the full 200 passes while the others
+    # converge quickly: threads finish out of order, and the output must still be frame-ordered and identical.
+    p = 0.04
+    choice = code_for_redundancy(16384, 1.4 * binary_entropy_bits(p))
+    x, y = noisy_pair(5 * choice.payload_bits, p, 21)
+    rng = np.random.default_rng(22)
+    for frame in (1, 3):
+        y[frame * choice.payload_bits : (frame + 1) * choice.payload_bits] = rng.integers(0, 2, choice.payload_bits)
+    message = alice_message(x, choice, 5)
+    serial = bob_decode(y, message, p, n_jobs=1)
+    np.testing.assert_array_equal(serial.frame_success, [True, False, True, False, True])
+    for n_jobs in (2, 3):
+        threaded = bob_decode(y, message, p, n_jobs=n_jobs)
+        np.testing.assert_array_equal(threaded.bob_bits, serial.bob_bits)
+        np.testing.assert_array_equal(threaded.frame_success, serial.frame_success)
+        assert threaded.mean_iterations == serial.mean_iterations

@@ -23,12 +23,13 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize_scalar
+
+from caligo_sweep.protocol.security.golden_section import maximum_of_unimodal
 
 #: Smallest s searched by the C_BB84 maximisation; the optimum s* ~ sqrt(8 log2(1/(2 eps)) / (ln2 m1)) stays far
 #: above this for any m1 below 1e20.
 _S_MIN = 1e-12
-#: Points of the logarithmic grid that brackets the C_BB84 optimum before the Brent refinement.
+#: Points of the logarithmic grid that brackets the C_BB84 optimum before the golden-section refinement.
 _S_GRID_POINTS = 241
 #: Finite-size terms of C_BB84 (config key ``nsm.c_bb84_term``): Erven et al. 2014 ``log2(1/(2 eps))`` and
 #: Ng et al. 2012 ``log2(2/eps^2)``.
@@ -148,13 +149,8 @@ def _c_bb84_scalar(m1: float, eps: float, convention: str) -> float:
         return float(values[best])
     low = math.log(grid[max(best - 1, 0)])
     high = math.log(grid[best + 1])
-    refined = minimize_scalar(
-        lambda u: -_bb84_objective(math.exp(u), finite_size_term),
-        bounds=(low, high),
-        method="bounded",
-        options={"xatol": 1e-10},
-    )
-    return max(float(values[best]), -float(refined.fun))
+    refined = maximum_of_unimodal(lambda u: _bb84_objective(math.exp(u), finite_size_term), low, high, 1e-10)
+    return max(float(values[best]), refined)
 
 
 def c_bb84(m1: ArrayLike, eps: float, convention: str = "erven2014") -> np.ndarray | float:
@@ -179,7 +175,7 @@ def c_bb84(m1: ArrayLike, eps: float, convention: str = "erven2014") -> np.ndarr
     Notes
     -----
     The optimum sits at ``s* ~ sqrt(8 log2(1/(2 eps)) / (ln2 m1))`` (0.0152 for the Erven et al. numbers). It is
-    bracketed on a logarithmic grid over [1e-12, 1] and refined with a bounded Brent search in ``ln s``.
+    bracketed on a logarithmic grid over [1e-12, 1] and refined by golden-section search in ``ln s``.
     """
     if not 0.0 < eps < 0.5:
         raise ValueError(f"eps must lie in (0, 1/2); got {eps!r}")

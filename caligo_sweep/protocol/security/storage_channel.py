@@ -25,12 +25,12 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize_scalar
 from scipy.special import xlogy
 
 from caligo_sweep.physics.checks import require_integer, require_non_negative, require_positive
+from caligo_sweep.protocol.security.golden_section import maximum_of_unimodal
 
-#: Absolute tolerance on t = 1/alpha of the bounded optimiser; the objective is concave and flat at its maximum,
+#: Absolute tolerance on t = 1/alpha of the golden-section search; the objective is concave and flat at its maximum,
 #: so the error of gamma is of the order of the square of this.
 _T_TOLERANCE = 1e-10
 
@@ -113,14 +113,9 @@ def _strong_converse_exponent_scalar(rate: float, r: float, d: int) -> float:
         return math.nan
     if rate <= float(storage_capacity(r, d)):
         return 0.0
-    interior = minimize_scalar(
-        lambda t: -_exponent_objective(t, rate, r, d),
-        bounds=(0.0, 1.0),
-        method="bounded",
-        options={"xatol": _T_TOLERANCE},
-    )
+    interior = maximum_of_unimodal(lambda t: _exponent_objective(t, rate, r, d), 0.0, 1.0, _T_TOLERANCE)
     alpha_infinity = _exponent_objective(0.0, rate, r, d)
-    return max(0.0, -float(interior.fun), alpha_infinity)
+    return max(0.0, interior, alpha_infinity)
 
 
 def strong_converse_exponent(rate: ArrayLike, r: ArrayLike, d: int = 2) -> np.ndarray | float:
@@ -146,7 +141,7 @@ def strong_converse_exponent(rate: ArrayLike, r: ArrayLike, d: int = 2) -> np.nd
     -----
     In ``t = 1/alpha`` the objective is concave on [0, 1] (the perspective of a log-sum-exp is convex), equals
     zero at ``t = 1`` (alpha -> 1) and tends to ``R - log2 d - log2 lambda_1`` at ``t = 0`` (alpha -> infinity).
-    The supremum is therefore the largest of: a bounded Brent search over (0, 1), the t -> 0 limit and zero.
+    The supremum is therefore the largest of: a golden-section search over (0, 1), the t -> 0 limit and zero.
     Alpha is never capped: for large R (the Erven et al. 2014 case, R ~ 1.63) the supremum sits at alpha ->
     infinity, and capping alpha at 100 would lower gamma by ~0.006 (~500 bits of OT length).
     """
