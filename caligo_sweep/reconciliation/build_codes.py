@@ -3,8 +3,8 @@
 For every supported frame length the family holds one quasi-cyclic code per point of a geometric grid of redundancies
 ``1 - R`` from 0.045 to 0.60 (ratio 1.08, so 34 codes): from QBER about 0.5 % (R ~ 0.95) to 11 % (R ~ 0.45). Each
 code uses the variable degree distribution of the largest design rate not above its own among
-``FAMILY_DESIGN_RATES`` (rows 0.50, 0.65, 0.80 and 0.85 of Table I; see
-:mod:`caligo_sweep.reconciliation.degree_distributions`). Rates between grid points are reached at run time by
+``FAMILY_DESIGN_RATES``: the distributions of maximum degree <= 15 designed by density evolution
+(:mod:`caligo_sweep.reconciliation.design_distributions`, table in ``data/designed_distributions.json``). Rates between grid points are reached at run time by
 shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak by exactly the syndrome length and
 needs no proof, unlike puncturing; a grid ratio of 1.08 keeps the shortened fraction below about 8 % inside the grid
 (redundancies above the last code, about 0.57, are reached by shortening it further).
@@ -22,7 +22,7 @@ import numpy as np
 
 from caligo_sweep.reconciliation.codes import DATA_DIRECTORY, FRAME_GEOMETRY, family_path
 from caligo_sweep.reconciliation.construction import BaseCode, build_base_code
-from caligo_sweep.reconciliation.degree_distributions import nearest_design_rate
+from caligo_sweep.reconciliation.degree_distributions import DESIGNED_EDGE_FRACTIONS, nearest_design_rate
 
 FAMILY_SEED = 20090114
 REDUNDANCY_MIN = 0.045
@@ -42,7 +42,8 @@ def family_code(frame_length: int, n_base_rows: int) -> BaseCode:
     n_base_columns, lifting = FRAME_GEOMETRY[frame_length]
     rate = 1.0 - n_base_rows / n_base_columns
     rng = np.random.default_rng(np.random.SeedSequence((FAMILY_SEED, frame_length, n_base_rows)))
-    return build_base_code(n_base_rows, n_base_columns, lifting, nearest_design_rate(rate), rng)
+    design_rate = nearest_design_rate(rate)
+    return build_base_code(n_base_rows, n_base_columns, lifting, design_rate, rng, table=DESIGNED_EDGE_FRACTIONS)
 
 
 def write_family(frame_length: int, path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Published BSC-optimised LDPC degree distributions and their conversion to node counts.
+"""BSC-optimised LDPC degree distributions (published and designed here) and their conversion to node counts.
 
 The table is Table I of Elkouss, Leverrier, Alleaume and Boutros [1]_. It is given in the *edge perspective*:
 ``lambda(x) = sum_i lambda_i x^(i-1)``, so the coefficient of ``x^k`` is the fraction of edges attached to variable
@@ -15,7 +15,12 @@ References
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+
+DESIGNED_PATH = Path(__file__).resolve().parent / "data" / "designed_distributions.json"
 
 #: design rate -> {variable degree: fraction of edges}; degree = exponent of x in Table I plus one.
 VARIABLE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
@@ -47,12 +52,15 @@ THRESHOLDS: dict[float, float] = {
 }
 
 
-#: Table I rows used by the shipped family, each code taking the largest one not above its own rate (a distribution
-#: designed for slightly more noise). Chosen by a pilot on n = 2^16 codes (30 frames per point, BP up to 200 passes):
-#: at QBER 5 %, f = 1.10 (rate 0.685), 0/30 frames failed with the 0.65 row, 4/30 with 0.70 and 6/30 with 0.75; at
-#: QBER 8 %, f = 1.10 (rate 0.58), 0/30 with the 0.50 row and 17/30 with 0.65; at QBER 8 %, f = 1.08 (rate 0.61),
-#: 27/30 with the 0.60 row; at QBER 1 %, f = 1.20 (rate 0.90), 7/30 with 0.85 and 15/30 with 0.90.
-FAMILY_DESIGN_RATES: tuple[float, ...] = (0.50, 0.65, 0.80, 0.85)
+#: Distributions of maximum variable degree <= 25 found by density evolution for the shipped family (design rate ->
+#: edge fractions and BP threshold), written by ``python -m caligo_sweep.reconciliation.design_distributions``.
+DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
+    row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
+    for row in json.loads(DESIGNED_PATH.read_text())
+}
+DESIGNED_THRESHOLDS: dict[float, float] = {row["rate"]: row["threshold"] for row in json.loads(DESIGNED_PATH.read_text())}
+#: Design rates used by the shipped family, each code taking the largest one not above its own rate.
+FAMILY_DESIGN_RATES: tuple[float, ...] = tuple(sorted(DESIGNED_EDGE_FRACTIONS))
 
 
 def nearest_design_rate(rate: float, designs: tuple[float, ...] = FAMILY_DESIGN_RATES) -> float:
@@ -60,7 +68,12 @@ def nearest_design_rate(rate: float, designs: tuple[float, ...] = FAMILY_DESIGN_
     return max((design for design in designs if design <= rate + 1e-12), default=min(designs))
 
 
-def variable_degree_counts(design_rate: float, n_columns: int, max_degree: int) -> dict[int, int]:
+def variable_degree_counts(
+    design_rate: float,
+    n_columns: int,
+    max_degree: int,
+    table: dict[float, dict[int, float]] = VARIABLE_EDGE_FRACTIONS,
+) -> dict[int, int]:
     """Number of variable nodes of each degree for ``n_columns`` nodes.
 
     Converts the edge-perspective fractions to node fractions, ``Lambda_d = (lambda_d / d) / sum_i lambda_i / i``,
@@ -69,18 +82,20 @@ def variable_degree_counts(design_rate: float, n_columns: int, max_degree: int) 
     Parameters
     ----------
     design_rate : float
-        A key of :data:`VARIABLE_EDGE_FRACTIONS`.
+        A key of ``table``.
     n_columns : int
         Number of variable nodes.
     max_degree : int
         Largest degree allowed (a base-matrix column cannot have more edges than there are rows).
+    table : dict
+        Design rate -> edge fractions: :data:`VARIABLE_EDGE_FRACTIONS` (Table I) or :data:`DESIGNED_EDGE_FRACTIONS`.
 
     Returns
     -------
     dict[int, int]
         Degree -> number of variable nodes, only positive counts.
     """
-    edge_fractions = VARIABLE_EDGE_FRACTIONS[design_rate]
+    edge_fractions = table[design_rate]
     degrees = np.array(sorted(edge_fractions))
     weights = np.array([edge_fractions[int(d)] for d in degrees]) / degrees
     node_fractions = weights / weights.sum()
