@@ -94,7 +94,7 @@ def build_base_code(
     rng : numpy.random.Generator
         Source of all random choices.
     table : dict
-        Design rate -> variable edge fractions (Table I by default; the family uses the designed table).
+        Design rate -> variable edge fractions (Table I by default; see ``family_distribution`` for the family).
 
     Returns
     -------

@@ -13,10 +13,15 @@ Discretisation, after Chung, Forney, Richardson and Urbanke [2]_:
 * check messages are handled in the domain ``(sign, phi(|LLR|))`` with ``phi(t) = -log tanh(t / 2)``, where the
   check-node rule is again a sum (of ``phi`` values, with the XOR of the signs): a convolution over the group
   ``Z_2 x R+``, done by FFT on a uniform ``phi`` grid of step ``PHI_STEP``. A sum beyond the grid's end means an LLR
-  below half an LLR step and is counted as such (all ``phi`` values are positive, so this saturation is exact).
+  below half an LLR step and is counted as such (all ``phi`` values are positive, so this saturation is exact);
+* a value between two grid points is split between them so that its mean is kept (a check sums up to ~50 small
+  ``phi`` values, which rounding to the nearest point would set to 0). The ``phi`` grid cannot resolve LLRs above
+  ``phi(PHI_STEP / 2)`` (8.3 nats): grid point 0 is read back as that LLR, not as infinity. This cap lets the error
+  probability settle on an artificial floor near ``1e-3 p`` below threshold instead of going to 0, so a fixed point
+  under ``FLOOR_FRACTION * p`` counts as success (above threshold the fixed point holds about 10 % of p).
 
-The only approximations are the two roundings to grid points; tests pin the thresholds to published values (regular
-(3,6) and the Table I distributions of Elkouss et al.).
+Checked against published values (tests): regular (3,6) ensemble 0.0839 (0.084 [1]_); Table I of Elkouss et al.
+rows 0.50, 0.70, 0.90: 0.1069, 0.0504, 0.0109 (published 0.1071, 0.0504, 0.0109). About 1-20 s per threshold.
 
 References
 ----------
@@ -32,11 +37,10 @@ import numpy as np
 
 LLR_SATURATION = 30.0
 LLR_STEP = 0.05
-PHI_STEP = 0.002
+PHI_STEP = 0.001
 #: message error probability counted as decoding success
 TARGET_ERROR = 1e-7
-#: a fixed point below this fraction of p counts as success (the check-output cap of the phi grid, about 8 nats,
-#: creates an artificial floor near 1e-3 p; above threshold the fixed point holds about 10 % of p)
+#: a fixed point below this fraction of p counts as success (see the module docstring)
 FLOOR_FRACTION = 1e-2
 
 
@@ -61,10 +65,10 @@ def _scatter(split: tuple[np.ndarray, np.ndarray], mass: np.ndarray, size: int) 
     return np.bincount(lower, mass * (1 - weight), size) + np.bincount(lower + step * (weight > 0), mass * weight, size)
 
 
-def _power(transform_a: np.ndarray, exponent: int, size: int) -> np.ndarray:
-    """``exponent``-fold linear self-convolution of a phi-domain array, the tail folded into the last bin."""
+def _power(values: np.ndarray, exponent: int, size: int) -> np.ndarray:
+    """``exponent``-fold linear self-convolution of a phi-domain array (binary powering), tails folded as below."""
     result = None
-    base = transform_a
+    base = values
     while exponent:
         if exponent & 1:
             result = base if result is None else _convolve(result, base, size)
@@ -75,6 +79,7 @@ def _power(transform_a: np.ndarray, exponent: int, size: int) -> np.ndarray:
 
 
 def _convolve(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Linear convolution of two phi-domain arrays of length ``size``, the part beyond the grid added to its end."""
     n_fft = 1 << int(np.ceil(np.log2(2 * size)))
     full = np.fft.irfft(np.fft.rfft(a, n_fft) * np.fft.rfft(b, n_fft), n_fft)[: 2 * size - 1]
     out = full[:size].copy()
@@ -88,14 +93,14 @@ class BscDensityEvolution:
     Parameters
     ----------
     variable_edge_fractions, check_edge_fractions : dict[int, float]
-        Degree -> fraction of edges (each summing to 1 within 1e-3, published tables are rounded; renormalised).
+        Degree -> fraction of edges (each summing to 1 within 3e-3, published tables are rounded; renormalised).
     """
 
     def __init__(self, variable_edge_fractions: dict[int, float], check_edge_fractions: dict[int, float]):
         self.variable = {int(d): float(w) for d, w in variable_edge_fractions.items() if w > 0}
         self.check = {int(d): float(w) for d, w in check_edge_fractions.items() if w > 0}
         for name, fractions in (("variable", self.variable), ("check", self.check)):
-            if abs(sum(fractions.values()) - 1.0) > 1e-3 or min(fractions) < 2:
+            if abs(sum(fractions.values()) - 1.0) > 3e-3 or min(fractions) < 2:
                 raise ValueError(f"{name} edge fractions must be on degrees >= 2 and sum to 1; got {fractions}")
         self.variable = {d: w / sum(self.variable.values()) for d, w in self.variable.items()}
         self.check = {d: w / sum(self.check.values()) for d, w in self.check.items()}
@@ -188,3 +193,4 @@ def concentrated_check_fractions(variable_edge_fractions: dict[int, float], rate
     low = int(np.floor(mean_degree))
     low_fraction = (1.0 / mean_degree - 1.0 / (low + 1)) / (1.0 / low - 1.0 / (low + 1))
     return {low: low_fraction, low + 1: 1.0 - low_fraction} if low_fraction < 1 - 1e-12 else {low: 1.0}
+
