@@ -2,32 +2,38 @@
 
 For every supported frame length the family holds one quasi-cyclic code per point of a geometric grid of redundancies
 ``1 - R`` from 0.045 to 0.60 (ratio 1.08, so 34 codes): from QBER about 0.5 % (R ~ 0.95) to 11 % (R ~ 0.45). Each
-code uses the variable degree distribution of the largest design rate not above its own among
-``FAMILY_DESIGN_RATES`` (rows 0.50, 0.65, 0.80 and 0.85 of Table I; see
-:mod:`caligo_sweep.reconciliation.degree_distributions`). Rates between grid points are reached at run time by
-shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak by exactly the syndrome length and
-needs no proof, unlike puncturing; a grid ratio of 1.08 keeps the shortened fraction below about 8 % inside the grid
-(redundancies above the last code, about 0.57, are reached by shortening it further).
+code uses the variable degree distribution of the largest design rate not above its own among ``FAMILY_ROWS``:
+rows 0.50, 0.65, 0.80 and 0.85 of Table I, and above rate 0.90 the bounded-degree designs of
+:mod:`caligo_sweep.reconciliation.design_distributions` (see
+:mod:`caligo_sweep.reconciliation.degree_distributions` for the measurements behind the choice). Rates between grid
+points are reached at run time by shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak
+by exactly the syndrome length and needs no proof, unlike puncturing; a grid ratio of 1.08 keeps the shortened
+fraction below about 8 % inside the grid (redundancies above the last code, about 0.57, are reached by shortening it
+further).
 
-The output is reproducible bit for bit: every code draws from its own ``SeedSequence((FAMILY_SEED, n, m))``.
+The output is reproducible bit for bit: every code draws from its own ``SeedSequence((FAMILY_SEED, n, m))``, or, for
+the codes of QBER 3-11 % at the default length, from the best of three seeds chosen by measured frame errors
+(:mod:`caligo_sweep.reconciliation.select_seeds`, choice stored in ``data/family_seeds.json``).
 Runs never call this module; they load the ``.npz`` files it writes (a few hundred kB in total).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
 
 from caligo_sweep.reconciliation.codes import DATA_DIRECTORY, FRAME_GEOMETRY, family_path
 from caligo_sweep.reconciliation.construction import BaseCode, build_base_code
-from caligo_sweep.reconciliation.degree_distributions import nearest_design_rate
+from caligo_sweep.reconciliation.degree_distributions import family_distribution
 
 FAMILY_SEED = 20090114
 REDUNDANCY_MIN = 0.045
 REDUNDANCY_MAX = 0.60
 REDUNDANCY_RATIO = 1.08
+SEEDS_PATH = DATA_DIRECTORY / "family_seeds.json"
 
 
 def family_base_rows(n_base_columns: int) -> list[int]:
@@ -37,12 +43,26 @@ def family_base_rows(n_base_columns: int) -> list[int]:
     return sorted({int(round(r * n_base_columns)) for r in redundancies})
 
 
-def family_code(frame_length: int, n_base_rows: int) -> BaseCode:
-    """Build the family member of ``frame_length`` with ``n_base_rows`` base rows (deterministic)."""
+def chosen_seed(frame_length: int, n_base_rows: int) -> int:
+    """Construction seed index of a family code: the best-of-K choice of ``select_seeds``, 0 where none was made."""
+    chosen = json.loads(SEEDS_PATH.read_text()).get(str(frame_length), {})
+    return int(chosen.get(str(n_base_rows), 0))
+
+
+def family_code(frame_length: int, n_base_rows: int, seed_index: int | None = None) -> BaseCode:
+    """Build the family member of ``frame_length`` with ``n_base_rows`` base rows (deterministic).
+
+    ``seed_index`` picks the construction seed (default: :func:`chosen_seed`); seed 0 draws from
+    ``SeedSequence((FAMILY_SEED, n, m))``, seed k > 0 from ``SeedSequence((FAMILY_SEED, n, m, k))``.
+    """
     n_base_columns, lifting = FRAME_GEOMETRY[frame_length]
     rate = 1.0 - n_base_rows / n_base_columns
-    rng = np.random.default_rng(np.random.SeedSequence((FAMILY_SEED, frame_length, n_base_rows)))
-    return build_base_code(n_base_rows, n_base_columns, lifting, nearest_design_rate(rate), rng)
+    if seed_index is None:
+        seed_index = chosen_seed(frame_length, n_base_rows)
+    entropy = (FAMILY_SEED, frame_length, n_base_rows) + ((seed_index,) if seed_index else ())
+    rng = np.random.default_rng(np.random.SeedSequence(entropy))
+    design_rate, table = family_distribution(rate)
+    return build_base_code(n_base_rows, n_base_columns, lifting, design_rate, rng, table=table)
 
 
 def write_family(frame_length: int, path: Path) -> None:

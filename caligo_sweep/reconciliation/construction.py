@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from caligo_sweep.reconciliation.degree_distributions import variable_degree_counts
+from caligo_sweep.reconciliation.degree_distributions import VARIABLE_EDGE_FRACTIONS, variable_degree_counts
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class BaseCode:
     rows, columns, shifts : numpy.ndarray
         One entry per non-empty base position (uint16), sorted by row then column.
     design_rate : float
-        Table I rate whose variable degree distribution was used.
+        Design rate whose variable degree distribution was used (a key of the table given to the construction).
     """
 
     n_base_rows: int
@@ -74,7 +74,12 @@ def _least_cycle_shift(base: np.ndarray, row: int, column: int, lifting: int, rn
 
 
 def build_base_code(
-    n_base_rows: int, n_base_columns: int, lifting: int, design_rate: float, rng: np.random.Generator
+    n_base_rows: int,
+    n_base_columns: int,
+    lifting: int,
+    design_rate: float,
+    rng: np.random.Generator,
+    table: dict[float, dict[int, float]] = VARIABLE_EDGE_FRACTIONS,
 ) -> BaseCode:
     """Build one quasi-cyclic code (see the module docstring for the four steps).
 
@@ -85,9 +90,11 @@ def build_base_code(
     lifting : int
         Circulant size.
     design_rate : float
-        Key of the Table I distributions to use.
+        Key of ``table``: the distribution to use.
     rng : numpy.random.Generator
         Source of all random choices.
+    table : dict
+        Design rate -> variable edge fractions (Table I by default; see ``family_distribution`` for the family).
 
     Returns
     -------
@@ -95,7 +102,7 @@ def build_base_code(
     """
     if not 2 <= n_base_rows < n_base_columns:
         raise ValueError(f"need 2 <= n_base_rows < n_base_columns; got {n_base_rows}, {n_base_columns}")
-    counts = variable_degree_counts(design_rate, n_base_columns, max_degree=n_base_rows)
+    counts = variable_degree_counts(design_rate, n_base_columns, max_degree=n_base_rows, table=table)
     n_staircase = min(counts.get(2, 0), n_base_rows - 1)
     excess = counts.get(2, 0) - n_staircase
     if excess:

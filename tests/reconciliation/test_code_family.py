@@ -9,7 +9,7 @@ from caligo_sweep.reconciliation.codes import FRAME_GEOMETRY, base_code, family_
 from caligo_sweep.reconciliation.construction import build_base_code, lift
 
 
-@pytest.mark.parametrize(("frame_length", "index"), [(16384, 0), (16384, 20), (65536, 33)])
+@pytest.mark.parametrize(("frame_length", "index"), [(16384, 0), (16384, 20), (65536, 25), (65536, 33)])
 def test_regenerating_a_shipped_code_gives_identical_arrays(frame_length, index):
     shipped = base_code(frame_length, index)
     rebuilt = family_code(frame_length, shipped.n_base_rows)
