@@ -1,6 +1,6 @@
 """Reconciliation and privacy-amplification benchmark; writes the shipped performance table (a benchmark, not a test).
 
-Run ``python benchmarks/bench_reconciliation.py`` (about 15 minutes on 2 cores) or ``--quick`` (about 1 minute,
+Run ``python benchmarks/bench_reconciliation.py`` (about 12 minutes on 2 cores) or ``--quick`` (about 1 minute,
 fewer frames, a smaller QBER grid; it writes ``*_quick`` files and leaves the shipped table alone unless ``--table``
 is given). Prints and writes (``docs/``, next to the README's other figure):
 
@@ -188,12 +188,12 @@ def plot(tables: dict[int, list[dict]], stem: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames and QBER points (about 1 minute)")
-    parser.add_argument("--frames", type=int, default=None, help="frames per efficiency level (default 200, quick 16)")
+    parser.add_argument("--frames", type=int, default=None, help="frames per efficiency level (default 400, quick 16)")
     parser.add_argument("--jobs", type=int, default=2, help="decoding threads for the efficiency search")
     parser.add_argument("--table", type=Path, default=None, help="where to write performance.json")
     args = parser.parse_args()
     rng = np.random.default_rng(np.random.SeedSequence(2024))
-    n_frames = args.frames or (16 if args.quick else 200)
+    n_frames = args.frames or (16 if args.quick else 400)
     qbers = QUICK_QBERS if args.quick else QBERS
     RESULTS.mkdir(exist_ok=True)
     print(f"efficiency search: {n_frames} frames per level, FER <= {MAX_FER}", flush=True)
