@@ -102,11 +102,10 @@ def ordered_batches(
 
     Without bits, the workers merge the counts of :func:`guided_chunks` of batches themselves and return one small
     result per chunk; on loky, this process works as one of the ``n_jobs``
-    (:func:`~caligo_sweep.runner.local_pool.counts_with_parent_working`). Batches that return bits go one per task,
-    in windows of :func:`bits_window` batches: the next window is dispatched only once this one has been consumed, so
-    at most one window of bits exists at a time however slow the sink (joblib dispatches new tasks when tasks
-    complete, not when results are consumed). Loky workers hand their bits over through shared memory
-    (:mod:`caligo_sweep.runner.transport`).
+    (:func:`~caligo_sweep.runner.local_pool.counts_with_parent_working`). Batches that return bits go one per task, in windows of :func:`bits_window` batches: the next
+    window is dispatched only once this one has been consumed, so at most one window of bits exists at a time however
+    slow the sink (joblib dispatches new tasks when tasks complete, not when results are consumed). Loky workers
+    hand their bits over through shared memory (:mod:`caligo_sweep.runner.transport`).
     """
     if n_jobs == 1:
         for i in range(plan.n_batches):
