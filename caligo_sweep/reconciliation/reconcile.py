@@ -209,6 +209,22 @@ def select_code(p: float, frame_length: int, n_bits: int, tag_bits: int = DEFAUL
     :func:`~caligo_sweep.reconciliation.frames.plan_frames`; the plan that sends the fewest bits wins, the longer
     code on a tie. Long strings thus use ``frame_length`` itself; a string too short to fill its frames well
     (e.g. 70,000 bits: two 2^16 frames, or five 2^14 frames) uses a shorter code.
+
+    Parameters
+    ----------
+    p : float
+        Calibrated crossover probability the code is designed for, in (0, 1/2).
+    frame_length : int
+        Longest code length allowed (bits), one of :data:`~caligo_sweep.reconciliation.codes.FRAME_GEOMETRY`.
+    n_bits : int
+        Length of the string to reconcile (bits).
+    tag_bits : int
+        Verification tag bits per frame (counted in the leak the plans are compared by).
+
+    Returns
+    -------
+    CodeChoice
+        Its ``frame_length`` is the code length used; frames are cut at multiples of its ``payload_bits``.
     """
     p = require_in_interval("reconciliation.qber", p, 0.0, 0.5, low_open=True, high_open=True)
     plans = []
@@ -236,7 +252,8 @@ def reconcile_half(
     p : float
         Calibrated crossover probability (never estimated from this half).
     frame_length : int
-        Code length, one of :data:`~caligo_sweep.reconciliation.codes.FRAME_GEOMETRY`.
+        Longest code length allowed, one of :data:`~caligo_sweep.reconciliation.codes.FRAME_GEOMETRY`
+        (see :func:`select_code`).
     seed : numpy.random.SeedSequence or int
         Seed of Alice's public tag matrices.
     n_jobs : int
