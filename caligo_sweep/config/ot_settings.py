@@ -35,7 +35,7 @@ class OtSettings:
     ec_model : str
         ``ldpc`` (decoded), ``table`` (shipped measured table) or ``assumed`` (``efficiency``).
     frame_length : int or None
-        LDPC frame length [bits]; None for ``assumed``.
+        Longest LDPC code length [bits] (shorter halves may use shorter codes); None for ``assumed``.
     tag_bits : int or None
         Verification hash per frame [bits]; None for ``assumed``.
     efficiency : float or None
