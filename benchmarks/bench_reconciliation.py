@@ -133,7 +133,7 @@ def throughput(frame_length: int, design: float, n_frames: int, rng) -> dict:
     n_peer = min(3, n_frames)
     started = time.perf_counter()
     for frame in range(n_peer):
-        bob_frame = embed(code, y[frame * choice.payload_bits : (frame + 1) * choice.payload_bits])
+        bob_frame = embed(code, y[frame * choice.payload_bits : (frame + 1) * choice.payload_bits], positions)
         bob_syndrome = (matrix @ bob_frame) % 2
         peer.decode((message.syndromes[frame] ^ bob_syndrome).astype(np.uint8))
     peer_rate = n_peer * choice.payload_bits / (time.perf_counter() - started) / 1e6

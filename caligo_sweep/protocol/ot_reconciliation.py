@@ -24,7 +24,7 @@ import numpy as np
 from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, ot_seed
 from caligo_sweep.protocol.security.entropy import binary_entropy
 from caligo_sweep.reconciliation import alice_message, bob_decode, lookup, select_code
-from caligo_sweep.reconciliation.frames import CodeChoice, frame_bounds
+from caligo_sweep.reconciliation.frames import frame_count, plan_leak_bits
 from caligo_sweep.reconciliation.model import measured_qber_range
 
 
@@ -85,10 +85,6 @@ def _efficiency(leak_bits: int, half_bits: int, qber_upper: float) -> float:
     return leak_bits / entropy_bits if entropy_bits > 0 else float("nan")
 
 
-def _frames(half_bits: int, choice: CodeChoice) -> int:
-    return int(frame_bounds(half_bits, choice.payload_bits).size - 1)
-
-
 def _no_code(ec_model: str, half_bits: int) -> EcOutcome:
     return EcOutcome(ec_model, half_bits, leak_bits=half_bits)
 
@@ -128,8 +124,8 @@ def reconcile_with_table(half_bits: int, qber_upper: float, frame_length: int, t
     if qber is None:
         return _no_code("table", half_bits)
     choice = select_code(qber, frame_length, half_bits, tag_bits)
-    frames = _frames(half_bits, choice)
-    leak = frames * (choice.n_checks + tag_bits)
+    frames = frame_count(half_bits, choice.payload_bits)
+    leak = plan_leak_bits(choice, half_bits, tag_bits)
     return EcOutcome(
         ec_model="table",
         half_bits=half_bits,

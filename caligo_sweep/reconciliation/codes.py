@@ -80,6 +80,12 @@ def family_redundancies(frame_length: int) -> np.ndarray:
     return arrays["n_base_rows"] / float(arrays["n_base_columns"])
 
 
+def family_check_counts(frame_length: int) -> np.ndarray:
+    """Syndrome length ``m`` (int64) of every code of a frame length, increasing."""
+    arrays = _family_arrays(frame_length)
+    return arrays["n_base_rows"].astype(np.int64) * int(arrays["lifting"])
+
+
 def base_code(frame_length: int, index: int) -> BaseCode:
     """The shipped quasi-cyclic description of one code."""
     arrays = _family_arrays(frame_length)

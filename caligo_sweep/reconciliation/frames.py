@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.reconciliation.codes import LdpcCode, family_redundancies, load_code
+from caligo_sweep.reconciliation.codes import LdpcCode, family_check_counts, family_redundancies, load_code
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def code_for_redundancy(frame_length: int, redundancy: float) -> CodeChoice:
             "reconciliation.redundancy", f"at least {redundancies[0]:.4f} for frame length {frame_length}", redundancy
         )
     index = int(np.searchsorted(redundancies, redundancy, side="right") - 1)
-    n_checks = int(round(redundancies[index] * frame_length))
+    n_checks = int(family_check_counts(frame_length)[index])
     payload = min(frame_length, max(n_checks + 1, int(round(n_checks / redundancy))))
     return CodeChoice(frame_length, index, n_checks, frame_length - payload)
 
@@ -88,13 +88,14 @@ def code_for_redundancy(frame_length: int, redundancy: float) -> CodeChoice:
 MAX_SHORTENED_FRACTION = 0.15
 
 
-def _frames_needed(n_bits: int, payload_bits: int) -> int:
+def frame_count(n_bits: int, payload_bits: int) -> int:
+    """Frames of an ``n_bits`` string cut at multiples of ``payload_bits`` (the last one may be partial)."""
     return -(-n_bits // payload_bits)
 
 
 def plan_leak_bits(choice: CodeChoice, n_bits: int, tag_bits: int) -> int:
     """Syndrome and tag bits sent for an ``n_bits`` string cut into frames of ``choice.payload_bits``."""
-    return _frames_needed(n_bits, choice.payload_bits) * (choice.n_checks + tag_bits)
+    return frame_count(n_bits, choice.payload_bits) * (choice.n_checks + tag_bits)
 
 
 def plan_frames(frame_length: int, redundancy: float, n_bits: int, tag_bits: int) -> CodeChoice:
@@ -125,12 +126,12 @@ def plan_frames(frame_length: int, redundancy: float, n_bits: int, tag_bits: int
     if n_bits <= 0:
         return best
     best_leak = plan_leak_bits(best, n_bits, tag_bits)
-    checks = np.round(family_redundancies(frame_length) * frame_length).astype(np.int64)
+    checks = family_check_counts(frame_length)
     shortest_payload = int(np.ceil((1.0 - MAX_SHORTENED_FRACTION) * frame_length))
-    for frames in range(_frames_needed(n_bits, frame_length), _frames_needed(n_bits, best.payload_bits) + 1):
-        payload = _frames_needed(n_bits, frames)
+    for frames in range(frame_count(n_bits, frame_length), frame_count(n_bits, best.payload_bits) + 1):
+        payload = frame_count(n_bits, frames)
         index = int(np.searchsorted(checks, redundancy * payload - 1e-9))
-        if payload < shortest_payload or index == checks.size or _frames_needed(n_bits, payload) != frames:
+        if payload < shortest_payload or index == checks.size or frame_count(n_bits, payload) != frames:
             continue
         leak = frames * (int(checks[index]) + tag_bits)
         if leak < best_leak:
@@ -149,8 +150,13 @@ def payload_positions(code: LdpcCode, payload_bits: int) -> np.ndarray:
     return np.sort(code.shortening_order[code.frame_length - payload_bits :])
 
 
-def embed(code: LdpcCode, payload: np.ndarray) -> np.ndarray:
-    """Full-length frame (uint8): ``payload`` at its positions, 0 at the shortened ones."""
+def positions_by_frame_size(code: LdpcCode, bounds: np.ndarray) -> dict[int, np.ndarray]:
+    """:func:`payload_positions` for each distinct frame size of ``bounds`` (a string has at most two)."""
+    return {int(size): payload_positions(code, int(size)) for size in np.unique(np.diff(bounds))}
+
+
+def embed(code: LdpcCode, payload: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Full-length frame (uint8): ``payload`` at ``positions`` (its :func:`payload_positions`), 0 elsewhere."""
     frame = np.zeros(code.frame_length, dtype=np.uint8)
-    frame[payload_positions(code, payload.size)] = payload
+    frame[positions] = payload
     return frame

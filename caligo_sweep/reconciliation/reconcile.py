@@ -28,7 +28,7 @@ from caligo_sweep.reconciliation.frames import (
     CodeChoice,
     embed,
     frame_bounds,
-    payload_positions,
+    positions_by_frame_size,
     plan_frames,
     plan_leak_bits,
 )
@@ -95,11 +95,13 @@ def alice_message(
     x = np.asarray(x, dtype=np.uint8)
     code = choice.code()
     bounds = frame_bounds(x.size, choice.payload_bits)
+    positions = positions_by_frame_size(code, bounds)
     syndromes = np.empty((bounds.size - 1, code.n_checks), dtype=np.uint8)
     tags = np.empty((bounds.size - 1, tag_bits), dtype=np.uint8)
     for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
         payload = x[start:stop]
-        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, embed(code, payload))
+        frame_bits = embed(code, payload, positions[payload.size])
+        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits)
         tags[frame] = toeplitz_hash_direct(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
     return AliceMessage(choice, int(x.size), syndromes, tags, seed)
 
@@ -172,7 +174,7 @@ def bob_decode(
         raise ValueError(f"Bob's string has {y.size} bits, Alice's message covers {message.n_bits}")
     code = message.choice.code()
     bounds = frame_bounds(message.n_bits, message.choice.payload_bits)
-    positions = {int(size): payload_positions(code, int(size)) for size in np.unique(np.diff(bounds))}
+    positions = positions_by_frame_size(code, bounds)
     tasks = [
         (message, frame, y[start:stop], p, positions[int(stop - start)], max_iterations)
         for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:]))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from caligo_sweep.reconciliation import binary_entropy_bits, design_efficiency, select_code
+from caligo_sweep.reconciliation.build_codes import REDUNDANCY_RATIO
 from caligo_sweep.reconciliation.codes import family_redundancies
 from caligo_sweep.reconciliation.frames import (
     MAX_SHORTENED_FRACTION,
@@ -37,8 +38,8 @@ def test_equal_frames_remove_the_cost_of_a_small_remainder():
     full_frames = code_for_redundancy(65536, redundancy)
     n_bits = 4 * full_frames.payload_bits + 500  # a fifth frame of 500 bits would pay a whole syndrome
     plan = plan_frames(65536, redundancy, n_bits, tag_bits=32)
-    # equal frames of the next code up cost at most one grid step (ratio 1.08) over the ideal leak
-    assert plan_leak_bits(plan, n_bits, 32) <= 1.08 * redundancy * n_bits + 5 * 33
+    # equal frames of the next code up cost at most one step of the family's redundancy grid over the ideal leak
+    assert plan_leak_bits(plan, n_bits, 32) <= REDUNDANCY_RATIO * redundancy * n_bits + 5 * 33
     assert plan_leak_bits(full_frames, n_bits, 32) > 1.2 * redundancy * n_bits
 
 
