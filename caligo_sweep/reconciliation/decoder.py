@@ -9,7 +9,9 @@ most likely ``x``. Messages are log-likelihood ratios ``log P(x_v = 0) / P(x_v =
 with ``T_cu = L_u - R_cu`` the variable-to-check message. The schedule is layered (check by check, posteriors ``L``
 updated at once [2]_), which converges in about half the iterations of flooding. Decoding stops after the first pass
 in which the hard decision satisfies every check and no bit flips. Messages are float32 and edges are stored check by
-check (compressed rows), so a check's edges are contiguous in memory. The loop is the C extension
+check (compressed rows), so a check's edges are contiguous in memory. ``phi`` comes from a table uniform in
+``log2(t)`` (relative error below about 1e-4 over the range that carries information), and the sum over all inputs
+but one is formed from prefix and suffix sums; :func:`phi` exposes the kernel's ``phi`` for the tests. The loop is the C extension
 ``caligo_sweep/reconciliation/_bp.c`` (built by ``pip install``); it releases the GIL, so frames decode in threads.
 
 References
@@ -31,18 +33,6 @@ except ImportError as error:  # a checkout whose C extension was never built (or
 
 #: |LLR| given to bits whose value both sides know (shortened positions): phi(30) ~ 2e-13, i.e. certainty.
 KNOWN_BIT_LLR: float = 30.0
-#: phi is tabulated on a grid uniform in u = sqrt(t) (fine where phi is steep, t -> 0) and interpolated linearly.
-_PHI_GRID_PER_UNIT_ROOT = 256
-_PHI_MAX_ROOT = 6.0  # t up to 36, where phi(t) ~ 5e-16
-
-
-def _phi_table() -> np.ndarray:
-    roots = np.arange(int(_PHI_MAX_ROOT * _PHI_GRID_PER_UNIT_ROOT) + 2) / _PHI_GRID_PER_UNIT_ROOT
-    arguments = np.maximum(roots**2, 1e-12)
-    return np.log1p(2.0 / np.expm1(arguments)).astype(np.float32)
-
-
-PHI_TABLE: np.ndarray = _phi_table()
 
 
 def syndrome_of(row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray) -> np.ndarray:
@@ -51,14 +41,14 @@ def syndrome_of(row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndar
     return np.bitwise_xor.reduceat(edge_bits, row_pointer[:-1]).astype(np.uint8)
 
 
-def decode_syndrome(
+def decode_posterior(
     row_pointer: np.ndarray,
     column_index: np.ndarray,
     channel_llr: np.ndarray,
     syndrome: np.ndarray,
     max_iterations: int,
 ) -> tuple[np.ndarray, int, bool]:
-    """Decode one frame by layered sum-product BP.
+    """Decode one frame by layered sum-product BP and return the final LLRs.
 
     Parameters
     ----------
@@ -73,12 +63,12 @@ def decode_syndrome(
 
     Returns
     -------
-    bits : numpy.ndarray
-        uint8 hard decision.
+    posterior : numpy.ndarray
+        float32 a-posteriori LLR of every variable.
     iterations : int
         Passes used.
     converged : bool
-        Whether ``bits`` satisfies every check.
+        Whether the hard decision ``posterior < 0`` satisfies every check.
     """
     channel_llr = np.ascontiguousarray(channel_llr, dtype=np.float32)
     posterior = np.empty_like(channel_llr)
@@ -88,11 +78,29 @@ def decode_syndrome(
         channel_llr,
         np.ascontiguousarray(syndrome, dtype=np.uint8),
         int(max_iterations),
-        PHI_TABLE,
-        float(_PHI_GRID_PER_UNIT_ROOT),
         posterior,
     )
+    return posterior, iterations, converged
+
+
+def decode_syndrome(
+    row_pointer: np.ndarray,
+    column_index: np.ndarray,
+    channel_llr: np.ndarray,
+    syndrome: np.ndarray,
+    max_iterations: int,
+) -> tuple[np.ndarray, int, bool]:
+    """:func:`decode_posterior` with the hard decision: (uint8 bits, passes used, whether every check holds)."""
+    posterior, iterations, converged = decode_posterior(row_pointer, column_index, channel_llr, syndrome, max_iterations)
     return (posterior < 0).astype(np.uint8), iterations, converged
+
+
+def phi(t: np.ndarray) -> np.ndarray:
+    """``phi(t) = log((e^t + 1) / (e^t - 1))`` of float32 ``t`` as the decoder evaluates it (float32)."""
+    t = np.ascontiguousarray(t, dtype=np.float32)
+    out = np.empty_like(t)
+    _bp.phi(t, out)
+    return out
 
 
 def channel_llr(bob_bits: np.ndarray, crossover_probability: float) -> np.ndarray:
