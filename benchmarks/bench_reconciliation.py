@@ -4,7 +4,7 @@ Run ``python benchmarks/bench_reconciliation.py`` (about 12 minutes on 2 cores) 
 fewer frames, a smaller QBER grid; it writes ``*_quick`` files and leaves the shipped table alone unless ``--table``
 is given). Prints and writes (``docs/``, next to the README's other figure):
 
-1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest design efficiency on a grid of step 0.02 whose
+1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest design efficiency on a grid of step 0.01 whose
    frame error rate is at most 1 % over ``--frames`` frames (a level is abandoned as soon as it exceeds that), with
    the measured efficiency f = (syndrome + tag bits) / (bits h(QBER)), FER and BP passes; a table (CSV) and a figure
    of f and FER against QBER (PNG and SVG); the same rows become ``caligo_sweep/reconciliation/data/performance.json``;
@@ -37,7 +37,7 @@ from caligo_sweep.reconciliation.reconcile import DEFAULT_MAX_ITERATIONS, DEFAUL
 RESULTS = Path(__file__).resolve().parents[1] / "docs"
 QBERS = (0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11)
 QUICK_QBERS = (0.01, 0.03, 0.05, 0.08, 0.11)
-EFFICIENCY_STEP = 0.02
+EFFICIENCY_STEP = 0.01
 MAX_FER = 0.01
 
 
@@ -77,7 +77,7 @@ def run_level(frame_length: int, p: float, design: float, n_frames: int, rng, n_
 
 
 def measure_point(frame_length: int, p: float, n_frames: int, start: float, rng, n_jobs: int) -> dict:
-    """Smallest design efficiency on the grid ``start + k * 0.02`` at which at most 1 % of ``n_frames`` fail.
+    """Smallest design efficiency on the grid ``start + k * 0.01`` at which at most 1 % of ``n_frames`` fail.
 
     From ``start`` the search goes up until a level passes, or down while levels pass (the last passing one counts).
     """

@@ -31,8 +31,9 @@ try:
 except ImportError as error:  # a checkout whose C extension was never built (or predates it)
     raise ImportError("the LDPC decoder's C extension is not built: run `pip install -e .` in the checkout") from error
 
-#: |LLR| given to bits whose value both sides know (shortened positions): phi(30) ~ 2e-13, i.e. certainty.
-KNOWN_BIT_LLR: float = 30.0
+#: |LLR| given to bits whose value both sides know (shortened positions). A check message is at most phi(2^-60) = 42.3
+#: nats, so no sum of them (a variable has at most a few hundred) can flip such a bit; phi of it is 0.
+KNOWN_BIT_LLR: float = 1.0e6
 
 
 def syndrome_of(row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The measured performance table: efficiency f and frame error rate against QBER, per frame length.
 
 ``benchmarks/bench_reconciliation.py`` writes ``data/performance.json``: for each frame length and each measured
-QBER, the smallest design efficiency (syndrome bits per payload bit divided by h(QBER), on a grid of step 0.02) whose
+QBER, the smallest design efficiency (syndrome bits per payload bit divided by h(QBER), on a grid of step 0.01) whose
 frames all decoded but at most 1 % of them, and the measured efficiency (syndrome *and* tag bits) and frame error
 rate at that design point. Two uses:
 
