@@ -15,7 +15,14 @@ Construction (in the spirit of PEG/ACE [1]_, [2]_ and of the dual-diagonal struc
    check degrees concentrated on two neighbouring values, as the optimised ``rho(x)`` are;
 4. each circulant shift is chosen among those that create the fewest length-4 cycles in the lifted graph (none
    whenever possible: a 4-cycle through base rows ``i, k`` and columns ``j, l`` exists iff
-   ``s_ij - s_il + s_kl - s_kj = 0 mod lifting``).
+   ``s_ij - s_il + s_kl - s_kj = 0 mod lifting``);
+5. for degree-3 columns, among those, the shifts that close the fewest cycles through staircase chains: rows
+   ``a, b`` of the staircase are joined by ``|a - b|`` degree-2 variables with aligned copies, so two degree-3
+   columns with rows near each other close a cycle of low approximate cycle extrinsic degree [2]_ (only the two
+   columns' third edges leave it) whenever ``s_ja - s_jb = s_la' - s_lb'`` with ``a' ~ a, b' ~ b`` (and one
+   degree-3 column whenever ``s_ja = s_jb``). Three such coincidences make a codeword: the shipped 2^16 code of rate
+   0.69 had weight-9 ones (columns on rows {17, 43, 214} and {16, 42, 219}, chains of 1, 1 and 5 staircase
+   variables), onto which BP converged in 2 of 600 frames at QBER 4.5 % (f = 1.17); built with this step, 0 of 600.
 
 All randomness comes from the Generator passed in, so a code is reproducible bit for bit from its seed.
 
@@ -69,17 +76,48 @@ class BaseCode:
     design_rate: float
 
 
-def _least_cycle_shift(base: np.ndarray, row: int, column: int, lifting: int, rng: np.random.Generator) -> int:
-    """A circulant shift for base entry (row, column) creating the fewest lifted 4-cycles (ties at random)."""
+#: Staircase variables a chain may have on each side of a counted cycle (step 5 of the module docstring).
+CHAIN_REACH = 3
+
+
+def _four_cycle_counts(base: np.ndarray, row: int, column: int, lifting: int) -> np.ndarray:
+    """Lifted 4-cycles that each candidate shift of base entry (row, column) would create."""
     other_rows = np.flatnonzero(base[:, column] >= 0)
     row_columns = np.flatnonzero(base[row] >= 0)
     if other_rows.size == 0 or row_columns.size == 0:
-        return int(rng.integers(lifting))
+        return np.zeros(lifting, dtype=np.int64)
     block = base[np.ix_(other_rows, row_columns)]
     closes = block >= 0
     forbidden = (base[row, row_columns][None, :] - block + base[other_rows, column][:, None]) % lifting
-    cycle_counts = np.bincount(forbidden[closes], minlength=lifting)
-    return int(rng.choice(np.flatnonzero(cycle_counts == cycle_counts.min())))
+    return np.bincount(forbidden[closes], minlength=lifting)
+
+
+def _chain_neighbours(row: int, chain_end: int) -> np.ndarray:
+    """Rows joined to ``row`` by a staircase chain of at most :data:`CHAIN_REACH` variables, ``row`` included."""
+    if row > chain_end:
+        return np.array([row])
+    return np.arange(max(0, row - CHAIN_REACH), min(chain_end, row + CHAIN_REACH) + 1)
+
+
+def _chain_cycle_counts(
+    base: np.ndarray, row: int, column: int, lifting: int, chain_end: int, low_columns: slice
+) -> np.ndarray:
+    """Cycles through staircase chains that each candidate shift of entry (row, column) would close (step 5).
+
+    ``low_columns`` selects the degree-3 columns placed so far; rows ``0 .. chain_end`` lie on the staircase.
+    """
+    low = base[:, low_columns]
+    counts = np.zeros(lifting, dtype=np.int64)
+    near_row = _chain_neighbours(row, chain_end)
+    for other in np.flatnonzero(base[:, column] >= 0):
+        other_shift = base[other, column]
+        if max(row, other) <= chain_end and abs(row - other) <= CHAIN_REACH:
+            counts[other_shift % lifting] += 1  # this column alone, closed by the chain between its two rows
+        near_other = _chain_neighbours(int(other), chain_end)
+        a, b = low[near_row][:, None, :], low[near_other][None, :, :]
+        closes = (a >= 0) & (b >= 0) & (near_row[:, None, None] != near_other[None, :, None])
+        counts += np.bincount(((other_shift + a - b) % lifting)[closes], minlength=lifting)
+    return counts
 
 
 def build_base_code(
@@ -123,11 +161,16 @@ def build_base_code(
     for column in range(n_staircase):
         base[column, column] = base[column + 1, column] = 0
         row_load[column : column + 2] += 1
+    low_columns = slice(n_staircase, n_staircase + int(np.sum(degrees == 3)))
     for column in range(n_staircase, n_base_columns):
         degree = int(degrees[column])
         order = np.lexsort((rng.random(n_base_rows), row_load))
         for row in np.sort(order[:degree]):
-            base[row, column] = _least_cycle_shift(base, int(row), column, lifting, rng)
+            counts = _four_cycle_counts(base, int(row), column, lifting)
+            if degree == 3:  # 4-cycles first, then chain cycles (lexicographic)
+                chain_counts = _chain_cycle_counts(base, int(row), column, lifting, n_staircase, low_columns)
+                counts = counts * (chain_counts.max() + 1) + chain_counts
+            base[row, column] = int(rng.choice(np.flatnonzero(counts == counts.min())))
             row_load[row] += 1
     rows, columns = np.nonzero(base >= 0)
     return BaseCode(

@@ -24,7 +24,7 @@ from caligo_sweep.reconciliation.design_distributions import crossover_at_effici
 
 RATE_RANGE = (0.45, 0.82)
 N_CANDIDATES = 3
-N_FRAMES = 40
+N_FRAMES = 100
 DESIGN_EFFICIENCY = 1.07
 MAX_ITERATIONS = 200
 _FRAME_SEED = 424242
