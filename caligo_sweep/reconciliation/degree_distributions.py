@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 DESIGNED_PATH = Path(__file__).resolve().parent / "data" / "designed_distributions.json"
+DESIGNED_HIGH_RATE_PATH = DESIGNED_PATH.with_name("designed_high_rate.json")
 
 #: design rate -> {variable degree: fraction of edges}; degree = exponent of x in Table I plus one.
 VARIABLE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
@@ -62,6 +63,13 @@ DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
     for row in json.loads(DESIGNED_PATH.read_text())
 }
 
+#: Distributions of rate 0.85-0.95 with degrees {2, 3, d1, d2}, d2 <= 40 (design rate -> edge fractions; thresholds in
+#: the same file), written by ``python -m caligo_sweep.reconciliation.design_high_rate``.
+DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
+    row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
+    for row in json.loads(DESIGNED_HIGH_RATE_PATH.read_text())
+}
+
 
 #: Distributions of the shipped family, (design rate, source): each code takes the largest design rate not above its
 #: own rate (the smallest for lower rates). Table I rows below 0.90 were chosen by a pilot on n = 2^16 codes (30 frames
@@ -79,6 +87,13 @@ FAMILY_ROWS: tuple[tuple[float, str], ...] = (
 )
 
 
+_TABLES: dict[str, dict[float, dict[int, float]]] = {
+    "table_one": VARIABLE_EDGE_FRACTIONS,
+    "designed": DESIGNED_EDGE_FRACTIONS,
+    "designed_high_rate": DESIGNED_HIGH_RATE_EDGE_FRACTIONS,
+}
+
+
 def family_distribution(rate: float) -> tuple[float, dict[float, dict[int, float]]]:
     """Design rate and table (:data:`VARIABLE_EDGE_FRACTIONS` or :data:`DESIGNED_EDGE_FRACTIONS`) of a family code.
 
@@ -87,7 +102,7 @@ def family_distribution(rate: float) -> tuple[float, dict[float, dict[int, float
     """
     eligible = [row for row in FAMILY_ROWS if row[0] <= rate + 1e-12] or [FAMILY_ROWS[0]]
     design_rate, source = max(eligible)
-    return design_rate, VARIABLE_EDGE_FRACTIONS if source == "table_one" else DESIGNED_EDGE_FRACTIONS
+    return design_rate, _TABLES[source]
 
 
 def variable_degree_counts(
