@@ -3,8 +3,8 @@
 For every supported frame length the family holds one quasi-cyclic code per point of a geometric grid of redundancies
 ``1 - R`` from 0.045 to 0.60 (ratio 1.08, so 34 codes): from QBER about 0.5 % (R ~ 0.95) to 11 % (R ~ 0.45). Each
 code uses the variable degree distribution of the largest design rate not above its own among ``FAMILY_ROWS``:
-rows 0.50, 0.65, 0.80 and 0.85 of Table I, and above rate 0.90 the bounded-degree designs of
-:mod:`caligo_sweep.reconciliation.design_distributions` (see
+rows 0.50, 0.65 and 0.80 of Table I, and from rate 0.85 up the designs of
+:mod:`caligo_sweep.reconciliation.design_high_rate` (see
 :mod:`caligo_sweep.reconciliation.degree_distributions` for the measurements behind the choice). Rates between grid
 points are reached at run time by shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak
 by exactly the syndrome length and needs no proof, unlike puncturing; a grid ratio of 1.08 keeps the shortened

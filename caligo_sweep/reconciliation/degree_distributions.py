@@ -1,8 +1,10 @@
 """BSC-optimised LDPC degree distributions (published and designed here) and their conversion to node counts.
 
 :data:`VARIABLE_EDGE_FRACTIONS` is Table I of Elkouss, Leverrier, Alleaume and Boutros [1]_; the designed rows
-(:data:`DESIGNED_EDGE_FRACTIONS`, maximum degree <= 15) come from the density-evolution search of
-:mod:`caligo_sweep.reconciliation.design_distributions`; :data:`FAMILY_ROWS` says which rows the shipped family uses.
+(:data:`DESIGNED_EDGE_FRACTIONS`, maximum degree <= 15, and :data:`DESIGNED_HIGH_RATE_EDGE_FRACTIONS`, rates 0.85-0.95,
+maximum degree <= 40) come from the density-evolution searches of
+:mod:`caligo_sweep.reconciliation.design_distributions` and :mod:`caligo_sweep.reconciliation.design_high_rate`;
+:data:`FAMILY_ROWS` says which rows the shipped family uses.
 Table I is given in the *edge perspective*:
 ``lambda(x) = sum_i lambda_i x^(i-1)``, so the coefficient of ``x^k`` is the fraction of edges attached to variable
 nodes of degree ``k + 1`` (the paper's Eq. (4)). Reading exponents as degrees gives a broken code (a large fraction
@@ -24,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 DESIGNED_PATH = Path(__file__).resolve().parent / "data" / "designed_distributions.json"
+DESIGNED_HIGH_RATE_PATH = DESIGNED_PATH.with_name("designed_high_rate.json")
 
 #: design rate -> {variable degree: fraction of edges}; degree = exponent of x in Table I plus one.
 VARIABLE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
@@ -62,32 +65,54 @@ DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
     for row in json.loads(DESIGNED_PATH.read_text())
 }
 
+#: Distributions of rate 0.85-0.95 with degrees {2, 3, d1, d2}, d2 <= 40 (design rate -> edge fractions; thresholds in
+#: the same file), written by ``python -m caligo_sweep.reconciliation.design_high_rate``.
+DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
+    row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
+    for row in json.loads(DESIGNED_HIGH_RATE_PATH.read_text())
+}
+
 
 #: Distributions of the shipped family, (design rate, source): each code takes the largest design rate not above its
-#: own rate (the smallest for lower rates). Table I rows below 0.90 were chosen by a pilot on n = 2^16 codes (30 frames
+#: own rate (the smallest for lower rates). Table I rows below 0.85 were chosen by a pilot on n = 2^16 codes (30 frames
 #: per point): at QBER 5 %, f = 1.10 (rate 0.685), 0/30 frames failed with the 0.65 row, 4/30 with 0.70 and 6/30 with
-#: 0.75; at QBER 8 %, f = 1.10 (rate 0.58), 0/30 with the 0.50 row and 17/30 with 0.65. Above rate 0.90 the designed
-#: rows replace Table I: density evolution of the codes as built (check degrees concentrated) ranks them above every
-#: Table I row within -0.12/+0.03 of each code rate from 0.90 up (efficiency at threshold 1.11-1.16; Table I's 0.90
-#: row: 1.166 at rate 0.903), and at QBER 1 % (60 frames, design f 1.18 / 1.22) 8/60 and 2/60 frames failed against
-#: 11/60 and 3/60. Designed rows below 0.90 (maximum degree 10-12) lost against
-#: Table I at the same points (QBER 5 %, f = 1.10: 52/100 failures against 2/100), as did picking the Table I row of
-#: highest threshold per code (QBER 3 %, f = 1.10: 18/60 against 10/60): thresholds alone do not rank these codes.
+#: 0.75; at QBER 8 %, f = 1.10 (rate 0.58), 0/30 with the 0.50 row and 17/30 with 0.65. Designed rows of maximum
+#: degree 10-12 lost against Table I below 0.90 (QBER 5 %, f = 1.10: 52/100 failures against 2/100), as did picking
+#: the Table I row of highest threshold per code (QBER 3 %, f = 1.10: 18/60 against 10/60): thresholds alone do not
+#: rank these codes. From rate 0.85 up the rows of :mod:`caligo_sweep.reconciliation.design_high_rate` (degrees
+#: {2, 3, 8, 28-33}, efficiency at threshold 1.054-1.072) replace Table I's 0.85 row and the earlier designs of
+#: maximum degree <= 15; frame failures of unshortened n = 2^16 codes (max. 200 passes, frame seeds 0..399, a point
+#: stopped after 31 failures), old -> new, at f = m / (n h(p)):
+#: m = 46 (R 0.955), f 1.26: 31/150 -> 11/400; m = 50 (0.951), f 1.22: 31/97 -> 22/400;
+#: m = 58 (0.943), f 1.22: 31/106 -> 11/400; m = 63 (0.938), f 1.22: 31/203 -> 6/400;
+#: m = 99 (0.903), f 1.16: 31/153 -> 11/400, f 1.18: 31/399 -> 5/400, f 1.20: 1/400 (new);
+#: m = 107 (0.896), f 1.16: 31/153 -> 24/400, f 1.18: 29/400 -> 10/400; m = 125 (0.878), f 1.16: 22/400 -> 2/400;
+#: m = 135 (0.868), f 1.14: 31/317 -> 17/400; m = 146 (0.857), f 1.14: 31/339 -> 8/400. Construction seeds 1 and 2
+#: of the m = 99 code failed 19 and 24/400 at f 1.16 (seed 0: 11), so the gain is the rows', not the seed's. At n = 2^14
+#: (400 frames): m = 29 (0.943), f 1.30: 120 -> 61; m = 50 (0.902), f 1.24: 42 -> 24; m = 63 (0.877), f 1.22: 29 -> 12.
 FAMILY_ROWS: tuple[tuple[float, str], ...] = (
-    (0.50, "table_one"), (0.65, "table_one"), (0.80, "table_one"), (0.85, "table_one"),
-    (0.90, "designed"), (0.95, "designed"),
+    (0.50, "table_one"), (0.65, "table_one"), (0.80, "table_one"), (0.85, "designed_high_rate"),
+    (0.875, "designed_high_rate"), (0.90, "designed_high_rate"), (0.925, "designed_high_rate"),
+    (0.95, "designed_high_rate"),
 )
 
 
+_TABLES: dict[str, dict[float, dict[int, float]]] = {
+    "table_one": VARIABLE_EDGE_FRACTIONS,
+    "designed": DESIGNED_EDGE_FRACTIONS,
+    "designed_high_rate": DESIGNED_HIGH_RATE_EDGE_FRACTIONS,
+}
+
+
 def family_distribution(rate: float) -> tuple[float, dict[float, dict[int, float]]]:
-    """Design rate and table (:data:`VARIABLE_EDGE_FRACTIONS` or :data:`DESIGNED_EDGE_FRACTIONS`) of a family code.
+    """Design rate and table (Table I or a designed one, see :data:`FAMILY_ROWS`) of a family code.
 
     The row is the one of :data:`FAMILY_ROWS` with the largest design rate not above ``rate`` (the smallest one for
     lower rates).
     """
     eligible = [row for row in FAMILY_ROWS if row[0] <= rate + 1e-12] or [FAMILY_ROWS[0]]
     design_rate, source = max(eligible)
-    return design_rate, VARIABLE_EDGE_FRACTIONS if source == "table_one" else DESIGNED_EDGE_FRACTIONS
+    return design_rate, _TABLES[source]
 
 
 def variable_degree_counts(
@@ -110,7 +135,7 @@ def variable_degree_counts(
     max_degree : int
         Largest degree allowed (a base-matrix column cannot have more edges than there are rows).
     table : dict
-        Design rate -> edge fractions: :data:`VARIABLE_EDGE_FRACTIONS` (Table I) or :data:`DESIGNED_EDGE_FRACTIONS`.
+        Design rate -> edge fractions: :data:`VARIABLE_EDGE_FRACTIONS` (Table I) or a designed table.
 
     Returns
     -------

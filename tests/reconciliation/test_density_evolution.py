@@ -39,7 +39,7 @@ def test_concentrated_check_degrees_give_the_design_rate():
 
 
 def test_designed_high_rate_row_beats_table_one_threshold():
-    # The shipped family uses the designed rate-0.90 row instead of Table I's, whose published threshold is 0.0109
+    # The bounded-degree (d <= 15) designed rate-0.90 row against Table I's, whose published threshold is 0.0109
     # (f = 1.153 at threshold): the designed one must decode at a crossover probability clearly above that.
     variable = DESIGNED_EDGE_FRACTIONS[0.90]
     assert max(variable) <= 15
