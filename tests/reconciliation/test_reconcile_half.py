@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.reconciliation.build_codes import REDUNDANCY_RATIO
+from caligo_sweep.reconciliation.codes import family_redundancies
 from caligo_sweep.reconciliation.frames import frame_bounds
 from caligo_sweep.reconciliation import (
     alice_message,
@@ -42,8 +44,10 @@ def test_shortening_reaches_the_requested_redundancy():
     for redundancy in (0.05, 0.1234, 0.3, 0.55, 0.65):
         choice = code_for_redundancy(65536, redundancy)
         assert choice.n_checks / choice.payload_bits == pytest.approx(redundancy, abs=1e-4)
-        # inside the family's grid (ratio 1.08) at most ~8 % of a frame is shortened; above its top, more
-        assert 0 <= choice.n_shortened < (0.09 if redundancy < 0.57 else 0.15) * 65536
+        # inside the family's grid (ratio REDUNDANCY_RATIO = 1.03) at most ~3 % of a frame is shortened; above its top,
+        # more
+        inside = redundancy < family_redundancies(65536)[-1]
+        assert 0 <= choice.n_shortened < (1 - 1 / REDUNDANCY_RATIO + 0.002 if inside else 0.15) * 65536
 
 
 def test_a_tag_mismatch_is_counted_as_a_frame_error():
