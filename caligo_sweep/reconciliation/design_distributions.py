@@ -17,7 +17,7 @@ design rate of :data:`DESIGN_RATES`:
 Results (efficiency at threshold): R = 0.50: 1.040, 0.60: 1.057, 0.70: 1.066, 0.80: 1.084, 0.90: 1.115, 0.95: 1.144.
 Below rate 0.85 this is worse than Table I (1.02-1.04), and at n = 2^16 the codes built from these rows failed more
 often than those from Table I (see ``FAMILY_ROWS`` in :mod:`caligo_sweep.reconciliation.degree_distributions`): a
-small maximum degree did not buy a smaller finite-length gap. From rate 0.85 up the family uses the designs of
+small maximum degree did not buy a smaller finite-length gap. From rate 0.775 up the family uses the designs of
 :mod:`caligo_sweep.reconciliation.design_high_rate` (two high degrees up to 40) instead, so it uses none of these.
 
 References
