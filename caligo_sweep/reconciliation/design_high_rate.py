@@ -34,6 +34,7 @@ References
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import numpy as np
 
@@ -52,6 +53,8 @@ GRIDS: tuple[tuple[float, ...], ...] = (
     (0.0, 0.2, 0.4, 0.6, 0.8),
     (14, 17, 20, 24, 28, 33, 40),
 )
+#: a point of the search: (l3, d1, t, d2)
+Point = tuple[float, int, float, int]
 #: starting points of the coordinate search (a small and a large maximum degree); the best end point wins
 STARTS = ((0.28, 6, 0.4, 20), (0.20, 8, 0.4, 33))
 
@@ -66,7 +69,7 @@ def stability_bound(crossover_probability: float, check_edge_fractions: dict[int
     return 1.0 / (2.0 * np.sqrt(p * (1.0 - p)) * rho_slope)
 
 
-def candidate(rate: float, p: float, point: tuple[float, int, float, int]) -> dict[int, float]:
+def candidate(rate: float, p: float, point: Point) -> dict[int, float]:
     """Edge fractions of one member of the searched family (see the module docstring)."""
     degree_three, low_degree, low_share, high_degree = point
     degree_two = 0.05
@@ -83,7 +86,14 @@ def candidate(rate: float, p: float, point: tuple[float, int, float, int]) -> di
     return variable
 
 
-def _coordinate_search(rate, evolution, start, low, high, tolerance):
+def _coordinate_search(
+    rate: float,
+    evolution: Callable[[Point], tuple[dict[int, float], BscDensityEvolution]],
+    start: Point,
+    low: float,
+    high: float,
+    tolerance: float,
+) -> tuple[float, dict[int, float]]:
     """Threshold and edge fractions at the end of the coordinate search from ``start`` (step 2 of the docstring)."""
     best_point = start
     best_variable, trial = evolution(start)
@@ -116,7 +126,7 @@ def design(rate: float) -> dict:
     low, high = crossover_at_efficiency(rate, 1.25), crossover_at_efficiency(rate, 1.0)
     tolerance = low * 2e-3
 
-    def evolution(point):
+    def evolution(point: Point) -> tuple[dict[int, float], BscDensityEvolution]:
         variable = candidate(rate, p, point)
         return variable, BscDensityEvolution(variable, concentrated_check_fractions(variable, rate))
 
