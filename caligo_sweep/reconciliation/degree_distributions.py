@@ -1,7 +1,7 @@
 """BSC-optimised LDPC degree distributions (published and designed here) and their conversion to node counts.
 
 :data:`VARIABLE_EDGE_FRACTIONS` is Table I of Elkouss, Leverrier, Alleaume and Boutros [1]_; the designed rows
-(:data:`DESIGNED_EDGE_FRACTIONS`, maximum degree <= 15, and :data:`DESIGNED_HIGH_RATE_EDGE_FRACTIONS`, rates 0.775-0.95,
+(:data:`DESIGNED_EDGE_FRACTIONS`, maximum degree <= 15, and :data:`DESIGNED_HIGH_RATE_EDGE_FRACTIONS`, rates 0.475 and 0.775-0.95,
 maximum degree <= 40) come from the density-evolution searches of
 :mod:`caligo_sweep.reconciliation.design_distributions` and :mod:`caligo_sweep.reconciliation.design_high_rate`;
 :data:`FAMILY_ROWS` says which rows the shipped family uses.
@@ -65,7 +65,7 @@ DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
     for row in json.loads(DESIGNED_PATH.read_text())
 }
 
-#: Distributions of rate 0.775-0.95 with degrees {2, 3, d1, d2}, d2 <= 40 (design rate -> edge fractions; thresholds in
+#: Distributions of rate 0.475 and 0.775-0.95 with degrees {2, 3, d1, d2}, d2 <= 40 (design rate -> edge fractions; thresholds in
 #: the same file), written by ``python -m caligo_sweep.reconciliation.design_high_rate``.
 DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
     row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
@@ -92,8 +92,9 @@ DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
 #: (400 frames): m = 29 (0.943), f 1.30: 120 -> 61; m = 50 (0.902), f 1.24: 42 -> 24; m = 63 (0.877), f 1.22: 29 -> 12.
 #: The same rows reach down to rate 0.775 (QBER ~3 %): code of rate 0.784 (m = 221 base rows, n = 2^16), p = 0.0302,
 #: f = 1.105, frame seeds 0..399: Table I's 0.65 row 27/400 failed frames, the designed 0.775 row 16/400, 0.80 row 13/400.
+#: Below rate 0.50 (QBER ~10-11 %) the designed 0.475 row replaces Table I's 0.50 row (see ``design_high_rate``).
 FAMILY_ROWS: tuple[tuple[float, str], ...] = (
-    (0.50, "table_one"), (0.65, "table_one"), (0.775, "designed_high_rate"), (0.80, "designed_high_rate"),
+    (0.475, "designed_high_rate"), (0.50, "table_one"), (0.65, "table_one"), (0.775, "designed_high_rate"), (0.80, "designed_high_rate"),
     (0.825, "designed_high_rate"), (0.85, "designed_high_rate"), (0.875, "designed_high_rate"),
     (0.90, "designed_high_rate"), (0.925, "designed_high_rate"), (0.95, "designed_high_rate"),
 )
