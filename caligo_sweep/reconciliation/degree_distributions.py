@@ -58,19 +58,21 @@ THRESHOLDS: dict[float, float] = {
 }
 
 
-#: Distributions of maximum variable degree <= 15 found by density evolution (design rate -> edge fractions; their
-#: thresholds are in the same file), written by ``python -m caligo_sweep.reconciliation.design_distributions``.
-DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
-    row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
-    for row in json.loads(DESIGNED_PATH.read_text())
-}
+def _designed_table(path: Path) -> dict[float, dict[int, float]]:
+    """Design rate -> edge fractions of a table written by a design script (its rows also hold the thresholds)."""
+    return {
+        row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
+        for row in json.loads(path.read_text())
+    }
 
-#: Distributions of rate 0.475 and 0.775-0.95 with degrees {2, 3, d1, d2}, d2 <= 40 (design rate -> edge fractions; thresholds in
-#: the same file), written by ``python -m caligo_sweep.reconciliation.design_high_rate``.
-DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
-    row["rate"]: {int(d): w for d, w in row["variable_edge_fractions"].items()}
-    for row in json.loads(DESIGNED_HIGH_RATE_PATH.read_text())
-}
+
+#: Distributions of maximum variable degree <= 15 found by density evolution, written by
+#: ``python -m caligo_sweep.reconciliation.design_distributions`` (a measured negative result: the family uses none).
+DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_table(DESIGNED_PATH)
+
+#: Distributions of rate 0.475 and 0.775-0.95 with degrees {2, 3, d1, d2}, d2 <= 40, written by
+#: ``python -m caligo_sweep.reconciliation.design_high_rate``.
+DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_table(DESIGNED_HIGH_RATE_PATH)
 
 
 #: Distributions of the shipped family, (design rate, source): each code takes the largest design rate not above its
@@ -102,7 +104,6 @@ FAMILY_ROWS: tuple[tuple[float, str], ...] = (
 
 _TABLES: dict[str, dict[float, dict[int, float]]] = {
     "table_one": VARIABLE_EDGE_FRACTIONS,
-    "designed": DESIGNED_EDGE_FRACTIONS,
     "designed_high_rate": DESIGNED_HIGH_RATE_EDGE_FRACTIONS,
 }
 

@@ -80,7 +80,11 @@ def design(rate: float) -> dict:
             print(f"  R={rate} d={high_degree} l3={degree_three}: p* = {threshold:.5f}", flush=True)
             if best is None or threshold > best[0]:
                 best = (threshold, variable)
-    threshold, variable = best
+    return table_row(rate, *best)
+
+
+def table_row(rate: float, threshold: float, variable: dict[int, float]) -> dict:
+    """One JSON row of a designed table: rate, edge fractions, threshold and efficiency at threshold (rounded)."""
     return {
         "rate": rate,
         "variable_edge_fractions": {str(d): round(float(w), 5) for d, w in sorted(variable.items())},

@@ -46,8 +46,7 @@ import numpy as np
 
 from caligo_sweep.reconciliation.degree_distributions import DESIGNED_HIGH_RATE_PATH
 from caligo_sweep.reconciliation.density_evolution import BscDensityEvolution, concentrated_check_fractions
-from caligo_sweep.reconciliation.design_distributions import crossover_at_efficiency
-from caligo_sweep.reconciliation.reconcile import binary_entropy_bits
+from caligo_sweep.reconciliation.design_distributions import crossover_at_efficiency, table_row
 
 DESIGN_RATES = (0.475, 0.775, 0.80, 0.825, 0.85, 0.875, 0.90, 0.925, 0.95)
 TARGET_EFFICIENCY = 1.06
@@ -139,12 +138,7 @@ def design(rate: float) -> dict:
     best_threshold, best_variable = max(
         (_coordinate_search(rate, evolution, start, low, high, tolerance) for start in STARTS), key=lambda r: r[0]
     )
-    return {
-        "rate": rate,
-        "variable_edge_fractions": {str(d): round(float(w), 5) for d, w in sorted(best_variable.items())},
-        "threshold": round(best_threshold, 5),
-        "efficiency_at_threshold": round((1 - rate) / binary_entropy_bits(best_threshold), 4),
-    }
+    return table_row(rate, best_threshold, best_variable)
 
 
 def main() -> None:
