@@ -1,9 +1,9 @@
 """The measured performance table: efficiency f and frame error rate against QBER, per frame length.
 
 ``benchmarks/bench_reconciliation.py`` writes ``data/performance.json``: for each frame length and each measured
-QBER, the smallest design efficiency (syndrome bits per payload bit divided by h(QBER), on a grid of step 0.01) whose
-frames all decoded but at most 1 % of them, and the measured efficiency (syndrome *and* tag bits) and frame error
-rate at that design point. Two uses:
+QBER, the smallest efficiency (syndrome *and* tag bits per payload bit divided by h(QBER), on a grid of step 0.005)
+whose frames all decoded but at most 1 % of them, with the measured efficiency and frame error rate there and its
+design efficiency (the syndrome bits alone, divided the same way). Two uses:
 
 * code selection (:func:`design_efficiency`): the rate for a calibrated QBER;
 * ``reconciliation=model`` (:func:`lookup`): counts-only runs take (f, FER) from the table instead of decoding.
