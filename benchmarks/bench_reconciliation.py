@@ -8,12 +8,19 @@ is given). Prints and writes (``docs/``, next to the README's other figure):
    (bits h(QBER)) on a grid of step 0.005 whose frame error rate is at most 1 % over ``--frames`` frames (a level is
    abandoned as soon as it exceeds that), with the measured f, the design efficiency (syndrome bits alone, which
    selects the code in a run), FER and BP passes; a table (CSV) and a figure of f and FER against QBER (PNG and SVG);
-   the same rows become ``caligo_sweep/reconciliation/data/performance.json``;
+   the same rows become ``caligo_sweep/reconciliation/data/performance.json``. Each row also carries the finite-length
+   limit: the efficiency that the best code of that length could reach at FER 1 % (normal approximation [1]_);
 2. decoder throughput at QBER 5 % (Mbit/s of Bob's bits per core), the 2-core parallel efficiency
    ``rate(2) / (2 rate(1))`` (frames in 2 threads), and the ``ldpc`` package's product-sum BP on the same frames as a
    ratio;
 3. Toeplitz hashing of 10^6 bits to 10^5 bits (best of 5);
 4. peak resident memory (decoding threads share this process).
+
+References
+----------
+.. [1] Y. Polyanskiy, H. V. Poor, S. Verdu, "Channel coding rate in the finite blocklength regime", IEEE Trans.
+   Inf. Theory 56, 2307 (2010), Eq. (296) for the BSC; by the duality of syndrome coding with channel coding the same
+   expansion gives the fewest syndrome bits per source bit, ``h(p) + sqrt(V / n) Q^-1(FER) + log2(n) / (2 n)``.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse
+from scipy.stats import norm
 
 from caligo_sweep.amplification import draw_toeplitz_seed, toeplitz_hash
 from caligo_sweep.reconciliation import FRAME_GEOMETRY, alice_message, binary_entropy_bits, bob_decode
@@ -45,6 +53,16 @@ MAX_FER = 0.01
 def _strings(rng: np.random.Generator, n_bits: int, p: float) -> tuple[np.ndarray, np.ndarray]:
     x = rng.integers(0, 2, n_bits, dtype=np.uint8)
     return x, x ^ (rng.random(n_bits) < p).astype(np.uint8)
+
+
+def finite_length_limit(p: float, n_bits: int, fer: float = MAX_FER) -> float:
+    """Smallest efficiency any code of ``n_bits`` payload bits reaches at frame error rate ``fer`` on a BSC(``p``).
+
+    Normal approximation [1]_ with the channel dispersion ``V = p (1 - p) log2((1 - p) / p)^2`` (bits^2).
+    """
+    dispersion = p * (1 - p) * np.log2((1 - p) / p) ** 2
+    rate = binary_entropy_bits(p) + np.sqrt(dispersion / n_bits) * norm.isf(fer) + np.log2(n_bits) / (2 * n_bits)
+    return float(rate / binary_entropy_bits(p))
 
 
 def choice_for_efficiency(frame_length: int, p: float, efficiency: float) -> CodeChoice:
@@ -82,6 +100,7 @@ def run_level(frame_length: int, p: float, level: float, n_frames: int, rng, n_j
         "frame_errors": errors,
         "mean_iterations": float(np.mean(iterations)),
         "code_rate": choice.rate,
+        "finite_length_limit": finite_length_limit(p, choice.payload_bits),
     }
 
 
@@ -111,7 +130,8 @@ def efficiency_table(frame_length: int, qbers, n_frames: int, rng, n_jobs: int) 
         rows.append(row)
         print(
             f"  n={frame_length} QBER={p:.3f}: f={row['efficiency']:.4f} FER={row['fer']:.4f} "
-            f"({row['frame_errors']}/{row['frames']}) passes={row['mean_iterations']:.1f}",
+            f"({row['frame_errors']}/{row['frames']}) passes={row['mean_iterations']:.1f} "
+            f"limit={row['finite_length_limit']:.3f}",
             flush=True,
         )
     return sorted(rows, key=lambda row: row["qber"])
@@ -179,7 +199,9 @@ def plot(tables: dict[int, list[dict]], stem: Path) -> None:
     fig, (ax_f, ax_fer) = plt.subplots(1, 2, figsize=(10, 4))
     for frame_length, rows in tables.items():
         q = [100 * r["qber"] for r in rows]
-        ax_f.plot(q, [r["efficiency"] for r in rows], "o-", label=f"n = {frame_length}")
+        line, = ax_f.plot(q, [r["efficiency"] for r in rows], "o-", label=f"n = {frame_length}")
+        limit = [r["finite_length_limit"] for r in rows]
+        ax_f.plot(q, limit, "--", c=line.get_color(), lw=1, label=f"n = {frame_length}, best code at FER 1 % [PPV10]")
         ax_fer.plot(q, [max(r["fer"], 1e-4) for r in rows], "o-", label=f"n = {frame_length}")
     ax_f.axhline(1.1, ls=":", c="grey")
     ax_f.axhline(1.2, ls="--", c="grey")
