@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 
 from caligo_sweep.engine import PairCounts
+from caligo_sweep.runner.workers import end_with_parent
 
 #: Chunks queued per worker beyond the one it is sampling (keeps it busy while the next result travels back).
 _QUEUED_PER_WORKER = 1
@@ -39,11 +40,11 @@ def counts_with_parent_working(
     """
     from joblib.externals.loky import ProcessPoolExecutor  # the run's own pool: its workers end with the run
 
-    executor = ProcessPoolExecutor(max_workers=n_jobs - 1)
+    parent_pid = os.getpid()
+    executor = ProcessPoolExecutor(max_workers=n_jobs - 1, initializer=end_with_parent, initargs=(parent_pid,))
     remaining = iter(chunks)
     lock = threading.Lock()
     in_flight: deque[tuple[int, Future]] = deque()
-    parent_pid = os.getpid()
 
     def hand_out(_: object = None) -> None:
         """Give a worker the next chunk (called at the start and whenever a worker's chunk is done)."""

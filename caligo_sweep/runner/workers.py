@@ -134,9 +134,11 @@ def end_with_parent(parent_pid: int) -> None:
     """In a worker process of the run started by ``parent_pid``: end this worker when its parent process dies.
 
     A loky worker outlives a parent that is killed (SIGKILL, the out-of-memory killer) and would go on sampling
-    batches nobody collects. On Linux the worker asks the kernel to send it SIGKILL when its parent dies
-    (``prctl(PR_SET_PDEATHSIG)``), once per process; in the parent's own process (n_jobs = 1, threads) nothing
-    happens. Other systems keep joblib's default.
+    batches nobody collects, or wait for them forever. On Linux the worker asks the kernel to send it SIGKILL when
+    its parent dies (``prctl(PR_SET_PDEATHSIG)``), once per process; in the parent's own process (n_jobs = 1,
+    threads) nothing happens. Other systems keep joblib's default. Loky pools call it as their worker initializer
+    (before a worker takes any task: a parent killed while its workers start up leaves none behind); every batch
+    calls it again, which covers the workers of other backends.
     """
     global _parent_death_signal_set
     if _parent_death_signal_set or os.getpid() == parent_pid or not sys.platform.startswith("linux"):
@@ -161,7 +163,8 @@ def backend_session(backend: str, n_jobs: int) -> Iterator[str | None]:
 
     ``dask`` reuses the current ``distributed`` client, or starts a local cluster of ``n_jobs`` single-threaded
     worker processes and closes it afterwards. ``ray`` registers Ray's joblib backend and, if Ray is not running,
-    starts it with ``n_jobs`` CPUs and shuts it down afterwards. ``loky`` and ``threading`` need nothing.
+    starts it with ``n_jobs`` CPUs and shuts it down afterwards. ``loky`` gets :func:`end_with_parent` as its
+    worker initializer; ``threading`` needs nothing.
     ``backend`` must already have passed :func:`check_backend` (``check_run_settings`` does it once per run).
     """
     from joblib import parallel_config
@@ -196,5 +199,9 @@ def backend_session(backend: str, n_jobs: int) -> Iterator[str | None]:
         finally:
             if started:
                 ray.shutdown()
+    elif backend == "loky":
+        # Parallel gets backend=None so that it builds the configured backend, with its worker initializer.
+        with parallel_config(backend="loky", initializer=end_with_parent, initargs=(os.getpid(),)):
+            yield None
     else:
         yield backend
