@@ -1,10 +1,9 @@
 """BSC-optimised LDPC degree distributions (published and designed here) and their conversion to node counts.
 
 :data:`VARIABLE_EDGE_FRACTIONS` is Table I of Elkouss, Leverrier, Alleaume and Boutros [1]_; the designed rows
-(:data:`DESIGNED_EDGE_FRACTIONS`, maximum degree <= 15, and :data:`DESIGNED_HIGH_RATE_EDGE_FRACTIONS`, rates 0.475 and 0.775-0.95,
-maximum degree <= 40) come from the density-evolution searches of
-:mod:`caligo_sweep.reconciliation.design_distributions` and :mod:`caligo_sweep.reconciliation.design_high_rate`;
-:data:`FAMILY_ROWS` says which rows the shipped family uses.
+(:data:`DESIGNED_HIGH_RATE_EDGE_FRACTIONS`, rates 0.475 and 0.775-0.95, maximum degree <= 40) come from the
+density-evolution search of :mod:`caligo_sweep.reconciliation.design_high_rate`; :data:`FAMILY_ROWS` says which rows
+the shipped family uses.
 Table I is given in the *edge perspective*:
 ``lambda(x) = sum_i lambda_i x^(i-1)``, so the coefficient of ``x^k`` is the fraction of edges attached to variable
 nodes of degree ``k + 1`` (the paper's Eq. (4)). Reading exponents as degrees gives a broken code (a large fraction
@@ -25,8 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-DESIGNED_PATH = Path(__file__).resolve().parent / "data" / "designed_distributions.json"
-DESIGNED_HIGH_RATE_PATH = DESIGNED_PATH.with_name("designed_high_rate.json")
+DESIGNED_HIGH_RATE_PATH = Path(__file__).resolve().parent / "data" / "designed_high_rate.json"
 
 #: design rate -> {variable degree: fraction of edges}; degree = exponent of x in Table I plus one.
 VARIABLE_EDGE_FRACTIONS: dict[float, dict[int, float]] = {
@@ -65,10 +63,6 @@ def _designed_table(path: Path) -> dict[float, dict[int, float]]:
         for row in json.loads(path.read_text())
     }
 
-
-#: Distributions of maximum variable degree <= 15 found by density evolution, written by
-#: ``python -m caligo_sweep.reconciliation.design_distributions`` (a measured negative result: the family uses none).
-DESIGNED_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_table(DESIGNED_PATH)
 
 #: Distributions of rate 0.475 and 0.775-0.95 with degrees {2, 3, d1, d2}, d2 <= 40, written by
 #: ``python -m caligo_sweep.reconciliation.design_high_rate``.

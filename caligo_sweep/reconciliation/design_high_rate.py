@@ -2,8 +2,11 @@
 
 Run ``python -m caligo_sweep.reconciliation.design_high_rate`` (one process, deterministic).
 
-At rates near 0.9 the bounded-degree designs of :mod:`caligo_sweep.reconciliation.design_distributions`
-(degrees 2, 3, d <= 15) reach efficiencies at threshold of 1.11-1.14 only. This search widens the family to
+An earlier search with one high degree, ``lambda(x) = l2 x + l3 x^2 + (1 - l2 - l3) x^(d-1)`` with d <= 15 (same
+``l2`` rule, grid over ``(l3, d)``), reached efficiencies at threshold of 1.040 at R = 0.50, 1.066 at 0.70, 1.084 at
+0.80, 1.115 at 0.90 and 1.144 at 0.95: worse than Table I below rate 0.85, and its codes failed more often than
+Table I's at n = 2^16, so a small maximum degree did not buy a smaller finite-length gap (that search is in the
+history of this repository). This search widens the family to
 
     lambda(x) = l2 x + l3 x^2 + (1 - l2 - l3) (t x^(d1 - 1) + (1 - t) x^(d2 - 1)),
 
@@ -44,9 +47,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from scipy.optimize import brentq
+
 from caligo_sweep.reconciliation.degree_distributions import DESIGNED_HIGH_RATE_PATH
 from caligo_sweep.reconciliation.density_evolution import BscDensityEvolution, concentrated_check_fractions
-from caligo_sweep.reconciliation.design_distributions import crossover_at_efficiency, table_row
+from caligo_sweep.reconciliation.reconcile import binary_entropy_bits
 
 DESIGN_RATES = (0.475, 0.775, 0.80, 0.825, 0.85, 0.875, 0.90, 0.925, 0.95)
 TARGET_EFFICIENCY = 1.06
@@ -62,6 +67,21 @@ GRIDS: tuple[tuple[float, ...], ...] = (
 Point = tuple[float, int, float, int]
 #: starting points of the coordinate search (a small and a large maximum degree); the best end point wins
 STARTS = ((0.28, 6, 0.4, 20), (0.20, 8, 0.4, 33))
+
+
+def crossover_at_efficiency(rate: float, efficiency: float) -> float:
+    """Crossover probability p with ``(1 - rate) / h(p) = efficiency``."""
+    return brentq(lambda p: binary_entropy_bits(p) - (1 - rate) / efficiency, 1e-6, 0.5 - 1e-9)
+
+
+def table_row(rate: float, threshold: float, variable: dict[int, float]) -> dict:
+    """One JSON row of the designed table: rate, edge fractions, threshold and efficiency at threshold (rounded)."""
+    return {
+        "rate": rate,
+        "variable_edge_fractions": {str(d): round(float(w), 5) for d, w in sorted(variable.items())},
+        "threshold": round(threshold, 5),
+        "efficiency_at_threshold": round((1 - rate) / binary_entropy_bits(threshold), 4),
+    }
 
 
 def stability_bound(crossover_probability: float, check_edge_fractions: dict[int, float]) -> float:
