@@ -3,8 +3,9 @@
 A run of ``n_jobs`` loky workers from a cold start waits for the workers to start (a fresh interpreter each, about
 0.3 s) while the parent idles, and the parent idles for the whole run after that: on 2 cores a 2e9-pair run lost a
 quarter of the ideal speed-up this way. Here the parent starts ``n_jobs - 1`` workers and samples chunks itself from
-the first moment, taking them from the same shared list as the workers (:func:`~caligo_sweep.runner.run.guided_chunks`,
-large first, shrinking to single batches), so start-up is overlapped with work and everyone finishes together.
+the first moment, taking them from the same shared list as the workers
+(:func:`~caligo_sweep.runner.dispatch.guided_chunks`, large first, shrinking to single batches), so start-up is
+overlapped with work and everyone finishes together.
 Counts are integer sums, so the result is identical to any other schedule.
 """
 

@@ -44,7 +44,7 @@ def test_batch_seed_is_the_spawned_child_of_its_index():
 def test_guided_chunks_cover_every_batch_once_shrinking_to_single_batches(n_batches, n_jobs):
     import math
 
-    from caligo_sweep.runner.run import guided_chunks
+    from caligo_sweep.runner.dispatch import guided_chunks
 
     chunks = guided_chunks(n_batches, n_jobs)
     assert [i for chunk in chunks for i in chunk] == list(range(n_batches))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from caligo_sweep.engine import PACKED_FIELDS, sample_bits
-from caligo_sweep.runner import run as run_module
+from caligo_sweep.runner import dispatch as dispatch_module
 from caligo_sweep.runner import run_pairs
 from caligo_sweep.runner import transport
 
@@ -27,7 +27,7 @@ def test_export_then_import_is_the_identity(model, tmp_path):
 def test_streaming_holds_at_most_one_window_and_cleans_up(model, tmp_path, monkeypatch, root_exists):
     root = tmp_path if root_exists else tmp_path / "missing"
     monkeypatch.setattr(transport, "SHARED_MEMORY_ROOT", str(root))
-    monkeypatch.setattr(run_module, "BITS_IN_FLIGHT_BYTES", 1)  # smallest window: 2 batches per worker
+    monkeypatch.setattr(dispatch_module, "BITS_IN_FLIGHT_BYTES", 1)  # smallest window: 2 batches per worker
     in_flight: list[int] = []
     hand_overs: list[str] = []
 
@@ -35,7 +35,7 @@ def test_streaming_holds_at_most_one_window_and_cleans_up(model, tmp_path, monke
         hand_overs.append(handle.path)
         return transport.import_bits(handle)
 
-    monkeypatch.setattr(run_module, "import_bits", counting_import)
+    monkeypatch.setattr(dispatch_module, "import_bits", counting_import)
 
     def sink(_bits) -> None:
         in_flight.append(sum(1 for _ in root.glob("caligo-sweep-*/*.bits")) if root_exists else 0)
