@@ -7,8 +7,9 @@ writes (``docs/``, next to the README's other figure):
 
 1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest efficiency f = (syndrome + tag bits) /
    (bits h(QBER)) on a grid of step 0.005 whose frame error rate is at most 1 % over ``--frames`` frames (a level is
-   abandoned as soon as it exceeds that), with the measured f, the design efficiency (syndrome bits alone, which
-   selects the code in a run), FER and BP passes; a table (CSV) and a figure of f and FER against QBER (PNG and SVG);
+   abandoned as soon as it exceeds that), then confirmed on ``--confirm-frames`` fresh frames (one level up at a
+   time until at most 1 % of those fail), with the measured f, the design efficiency (syndrome bits alone, which
+   selects the code in a run), the confirmation's FER and its 95 % upper bound, and BP passes; a table (CSV) and a figure of f and FER against QBER (PNG and SVG);
    the same rows become ``caligo_sweep/reconciliation/data/performance.json``. Each row also carries the finite-length
    limit: the efficiency that the best code of that length could reach at FER 1 % (normal approximation [1]_);
 2. decoder throughput at QBER 5 % (Mbit/s of Bob's bits per core), the 2-core parallel efficiency
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse
-from scipy.stats import norm
+from scipy.stats import beta, norm
 
 from caligo_sweep.amplification import draw_toeplitz_seed, toeplitz_hash
 from caligo_sweep.reconciliation import FRAME_GEOMETRY, alice_message, binary_entropy_bits, bob_decode
@@ -105,34 +106,50 @@ def run_level(frame_length: int, p: float, level: float, n_frames: int, rng, n_j
     }
 
 
-def measure_point(frame_length: int, p: float, n_frames: int, start: float, rng, n_jobs: int) -> dict:
-    """Smallest efficiency level ``start + k * EFFICIENCY_STEP`` at which at most 1 % of ``n_frames`` fail.
+def search_level(frame_length: int, p: float, n_frames: int, start: float, rng, n_jobs: int) -> float:
+    """Smallest level ``start + k * EFFICIENCY_STEP`` at which at most 1 % of ``n_frames`` frames fail.
 
     From ``start`` the search goes up until a level passes, or down while levels pass (the last passing one counts).
     """
     level = start
-    passed = run_level(frame_length, p, level, n_frames, rng, n_jobs)
-    while passed is None:
-        level += EFFICIENCY_STEP
-        passed = run_level(frame_length, p, level, n_frames, rng, n_jobs)
+    while run_level(frame_length, p, level, n_frames, rng, n_jobs) is None:
+        level = round(level + EFFICIENCY_STEP, 4)
     while level - EFFICIENCY_STEP >= 1.0:
-        lower = run_level(frame_length, p, level - EFFICIENCY_STEP, n_frames, rng, n_jobs)
-        if lower is None:
+        if run_level(frame_length, p, level - EFFICIENCY_STEP, n_frames, rng, n_jobs) is None:
             break
-        level, passed = level - EFFICIENCY_STEP, lower
-    return passed
+        level = round(level - EFFICIENCY_STEP, 4)
+    return level
 
 
-def efficiency_table(frame_length: int, qbers, n_frames: int, rng, n_jobs: int) -> list[dict]:
+def measure_point(
+    frame_length: int, p: float, n_frames: int, confirm_frames: int, start: float, rng, n_jobs: int
+) -> dict:
+    """The searched level, confirmed on ``confirm_frames`` fresh frames (one level up at a time until confirmed).
+
+    The row reports the confirmation frames alone: they are an independent sample, whereas the search's own count
+    is biased low (its level was kept because it passed). ``fer_upper_95`` is the one-sided 95 % Clopper-Pearson
+    bound on the frame error rate.
+    """
+    level = search_level(frame_length, p, n_frames, start, rng, n_jobs)
+    searched = level
+    while (row := run_level(frame_length, p, level, confirm_frames, rng, n_jobs)) is None:
+        level = round(level + EFFICIENCY_STEP, 4)
+    errors, frames = row["frame_errors"], row["frames"]
+    row["fer_upper_95"] = float(beta.ppf(0.95, errors + 1, frames - errors))
+    row["searched_level"] = searched
+    return row
+
+
+def efficiency_table(frame_length: int, qbers, n_frames: int, confirm_frames: int, rng, n_jobs: int) -> list[dict]:
     rows = []
     for p in sorted(qbers, reverse=True):  # the efficiency needed grows as the QBER falls: start near the last one
         start = rows[-1]["level"] if rows else 1.10
-        row = measure_point(frame_length, p, n_frames, start, rng, n_jobs)
+        row = measure_point(frame_length, p, n_frames, confirm_frames, start, rng, n_jobs)
         rows.append(row)
         print(
             f"  n={frame_length} QBER={p:.3f}: f={row['efficiency']:.4f} FER={row['fer']:.4f} "
-            f"({row['frame_errors']}/{row['frames']}) passes={row['mean_iterations']:.1f} "
-            f"limit={row['finite_length_limit']:.3f}",
+            f"({row['frame_errors']}/{row['frames']}, 95 % bound {row['fer_upper_95']:.4f}; searched level "
+            f"{row['searched_level']}) passes={row['mean_iterations']:.1f} limit={row['finite_length_limit']:.3f}",
             flush=True,
         )
     return sorted(rows, key=lambda row: row["qber"])
@@ -220,13 +237,16 @@ def plot(tables: dict[int, list[dict]], stem: Path) -> None:
 def search(args: argparse.Namespace, rng: np.random.Generator) -> dict[int, list[dict]]:
     """The efficiency search of every frame length; writes the CSV, the figure and (unless quick) the table."""
     n_frames = args.frames or (16 if args.quick else 400)
+    confirm_frames = args.confirm_frames or 4 * n_frames
     qbers = QUICK_QBERS if args.quick else QBERS
     RESULTS.mkdir(exist_ok=True)
-    print(f"efficiency search: {n_frames} frames per level, FER <= {MAX_FER}", flush=True)
+    print(f"efficiency search: {n_frames} frames per level, {confirm_frames} to confirm, FER <= {MAX_FER}", flush=True)
     tables = {}
     for frame_length in sorted(FRAME_GEOMETRY, reverse=True):
-        frames = n_frames * (65536 // frame_length)
-        tables[frame_length] = efficiency_table(frame_length, qbers, frames, rng, args.jobs)
+        scale = 65536 // frame_length
+        tables[frame_length] = efficiency_table(
+            frame_length, qbers, n_frames * scale, confirm_frames * scale, rng, args.jobs
+        )
     stem = RESULTS / ("reconciliation_efficiency_quick" if args.quick else "reconciliation_efficiency")
     with open(stem.with_suffix(".csv"), "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["frame_length", *tables[65536][0]])
@@ -254,6 +274,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer frames and QBER points (about 1 minute)")
     parser.add_argument("--frames", type=int, default=None, help="frames per efficiency level (default 400, quick 16)")
+    parser.add_argument(
+        "--confirm-frames", type=int, default=None, help="frames confirming the found level (default 4 x --frames)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="decoding threads for the efficiency search")
     parser.add_argument("--table", type=Path, default=None, help="where to write performance.json")
     parser.add_argument(
