@@ -1,6 +1,6 @@
 """Reconciliation and privacy-amplification benchmark; writes the shipped performance table (a benchmark, not a test).
 
-Run ``python benchmarks/bench_reconciliation.py`` (about 20 minutes on 2 cores), ``--quick`` (about 1 minute,
+Run ``python benchmarks/bench_reconciliation.py`` (about 50 minutes on 2 cores), ``--quick`` (about 2 minutes,
 fewer frames, a smaller QBER grid; it writes ``*_quick`` files and leaves the shipped table alone unless ``--table``
 is given) or ``--speed-only`` (items 2-4 alone, at the shipped table's QBER-5 % level; about 1 minute). Prints and
 writes (``docs/``, next to the README's other figure):

@@ -44,8 +44,10 @@ def test_shipped_table_covers_every_frame_length_and_is_physical():
         rows = shipped["frame_lengths"][str(frame_length)]
         assert rows["qber"][0] <= 0.01 and rows["qber"][-1] >= 0.11
         assert np.all(np.diff(rows["qber"]) > 0)
-        # no code beats the Slepian-Wolf limit, and every accepted point met the FER criterion
+        # no code beats the Slepian-Wolf limit nor the best code of its length (normal approximation, Polyanskiy,
+        # Poor and Verdu 2010), and every accepted point met the FER criterion
         assert np.all(np.asarray(rows["efficiency"]) > 1.0)
+        assert np.all(np.asarray(rows["efficiency"]) > np.asarray(rows["finite_length_limit"]))
         assert np.all(np.asarray(rows["fer"]) <= shipped["max_fer"])
         assert np.all(np.asarray(rows["frame_errors"]) <= np.floor(shipped["max_fer"] * np.asarray(rows["frames"])))
         point = lookup(0.05, frame_length)
