@@ -69,8 +69,9 @@ def _designed_table(path: Path) -> dict[float, dict[int, float]]:
 DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_table(DESIGNED_HIGH_RATE_PATH)
 
 
-#: Distributions of the shipped family, (design rate, source): each code takes the largest design rate not above its
-#: own rate (the smallest for lower rates). Table I rows below 0.775 were chosen by a pilot on n = 2^16 codes (30 frames
+#: Distributions of the shipped family, (design rate, table), by rate: Table I's 0.50 and 0.65 rows and every designed
+#: row (0.475, 0.775-0.95). Each code takes the largest design rate not above its own rate (the smallest for lower
+#: rates). Table I rows below 0.775 were chosen by a pilot on n = 2^16 codes (30 frames
 #: per point): at QBER 5 %, f = 1.10 (rate 0.685), 0/30 frames failed with the 0.65 row, 4/30 with 0.70 and 6/30 with
 #: 0.75; at QBER 8 %, f = 1.10 (rate 0.58), 0/30 with the 0.50 row and 17/30 with 0.65. Designed rows of maximum
 #: degree 10-12 lost against Table I below 0.90 (QBER 5 %, f = 1.10: 52/100 failures against 2/100), as did picking
@@ -89,17 +90,13 @@ DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_tab
 #: The same rows reach down to rate 0.775 (QBER ~3 %): code of rate 0.784 (m = 221 base rows, n = 2^16), p = 0.0302,
 #: f = 1.105, frame seeds 0..399: Table I's 0.65 row 27/400 failed frames, the designed 0.775 row 16/400, 0.80 row 13/400.
 #: Below rate 0.50 (QBER ~10-11 %) the designed 0.475 row replaces Table I's 0.50 row (see ``design_high_rate``).
-FAMILY_ROWS: tuple[tuple[float, str], ...] = (
-    (0.475, "designed_high_rate"), (0.50, "table_one"), (0.65, "table_one"), (0.775, "designed_high_rate"), (0.80, "designed_high_rate"),
-    (0.825, "designed_high_rate"), (0.85, "designed_high_rate"), (0.875, "designed_high_rate"),
-    (0.90, "designed_high_rate"), (0.925, "designed_high_rate"), (0.95, "designed_high_rate"),
+FAMILY_ROWS: tuple[tuple[float, dict[float, dict[int, float]]], ...] = tuple(
+    sorted(
+        [(rate, VARIABLE_EDGE_FRACTIONS) for rate in (0.50, 0.65)]
+        + [(rate, DESIGNED_HIGH_RATE_EDGE_FRACTIONS) for rate in DESIGNED_HIGH_RATE_EDGE_FRACTIONS],
+        key=lambda row: row[0],
+    )
 )
-
-
-_TABLES: dict[str, dict[float, dict[int, float]]] = {
-    "table_one": VARIABLE_EDGE_FRACTIONS,
-    "designed_high_rate": DESIGNED_HIGH_RATE_EDGE_FRACTIONS,
-}
 
 
 def family_distribution(rate: float) -> tuple[float, dict[float, dict[int, float]]]:
@@ -109,8 +106,7 @@ def family_distribution(rate: float) -> tuple[float, dict[float, dict[int, float
     lower rates).
     """
     eligible = [row for row in FAMILY_ROWS if row[0] <= rate + 1e-12] or [FAMILY_ROWS[0]]
-    design_rate, source = max(eligible)
-    return design_rate, _TABLES[source]
+    return eligible[-1]
 
 
 def variable_degree_counts(

@@ -35,7 +35,8 @@ def test_high_rate_rows_fit_the_construction(rate):
 
 
 def test_high_rate_row_beats_table_one_threshold_at_rate_0_90():
-    # Elkouss et al. 2009, Table I: p* = 0.0109 at R = 0.90 (f = 1.153); the designed row decodes 5 % above that.
+    # Elkouss et al. 2009, Table I: p* = 0.0109 at R = 0.90 (f = 1.153); the shipped designed row (p* = 0.01205,
+    # efficiency 1.063, by its own search) decodes 8 % above that.
     variable = DESIGNED_HIGH_RATE_EDGE_FRACTIONS[0.90]
     evolution = BscDensityEvolution(variable, concentrated_check_fractions(variable, 0.90))
-    assert evolution.converges(THRESHOLDS[0.90] * 1.05)[0]
+    assert evolution.converges(THRESHOLDS[0.90] * 1.08)[0]
