@@ -42,3 +42,21 @@ def test_config_and_results_do_not_import_each_other():
     for layer, other in (("config", "results"), ("results", "config")):
         for path in (PACKAGE / layer).rglob("*.py"):
             assert not any(name.startswith(f"caligo_sweep.{other}") for name in _imports(path))
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every absolute module name ``path`` imports, whatever package it belongs to."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=str)
+def test_runtime_package_never_imports_the_tools(path):
+    assert not any(name == "tools" or name.startswith("tools.") for name in _all_imports(path)), (
+        f"{path.name} imports from tools/, which is not part of the wheel"
+    )

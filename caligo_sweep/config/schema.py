@@ -19,7 +19,7 @@ from omegaconf import MISSING
 
 @dataclass
 class PerfectLinkSchema:
-    """``link=perfect``: always delivers |Phi+> after ``state_delay`` ns (netbuilder PerfectQLinkConfig)."""
+    """``link=perfect``: always delivers ``|Phi+>`` after ``state_delay`` ns (netbuilder PerfectQLinkConfig)."""
 
     state_delay: Optional[float] = None  #: ns; 1000 when neither state_delay nor length is given
     length: Optional[float] = None  #: km; gives state_delay = length / speed_of_light

@@ -1,4 +1,4 @@
-"""Reproduce Figs. 8-9 of Zhan et al. (2025): several seeds per strategy, in parallel, compared with the paper.
+"""Reproduce Figures 8 and 9 of Zhan et al. (2025): several seeds per strategy, in parallel, compared with the paper.
 
 Run ``python -m caligo_sweep.network.reproduce --case two_node --seeds 10`` (and ``--case bottleneck``); it prints
 the per-strategy seed mean and spread next to the paper's numbers and writes the figure (PNG + SVG) and the tables.
@@ -53,7 +53,7 @@ PAPER = {
 
 
 def run_case(case: str, seeds: int, n_jobs: int = -1, base: AcpSettings | None = None) -> list[AcpResult]:
-    """Run every strategy variant of ``case`` for seeds ``0 .. seeds-1`` in parallel (joblib, loky)."""
+    """Run every strategy variant of ``case`` for seeds ``0`` to ``seeds - 1`` in parallel (joblib, loky)."""
     base = BASE[case] if base is None else base
     jobs = [(replace(base, **variant), seed) for variant in VARIANTS[case] for seed in range(seeds)]
     return Parallel(n_jobs=n_jobs)(delayed(run_acp)(settings, seed) for settings, seed in jobs)

@@ -63,7 +63,7 @@ def noisy_gate(rho: np.ndarray, unitary: np.ndarray, qubit: int, depolar_prob: f
 
 
 def amplitude_damping_kraus(gamma: float) -> tuple[np.ndarray, np.ndarray]:
-    """Kraus operators of amplitude damping |1> -> |0> with probability ``gamma`` (NetSquid ``amplitude_dampen``)."""
+    """Kraus operators of amplitude damping ``|1> -> |0>`` with probability ``gamma`` (NetSquid ``amplitude_dampen``)."""
     keep = np.array([[1.0, 0.0], [0.0, np.sqrt(1.0 - gamma)]], dtype=np.complex128)
     decay = np.array([[0.0, np.sqrt(gamma)], [0.0, 0.0]], dtype=np.complex128)
     return keep, decay

@@ -3,10 +3,10 @@
 Conventions
 -----------
 * Qubit 0 is Alice's, qubit 1 is Bob's. A two-qubit operator is ``kron(op_alice, op_bob)`` and the computational
-  basis is ordered ``|00>, |01>, |10>, |11>`` (Alice's bit is the more significant one), so the Z-basis outcome
+  basis is ordered ``|00>``, ``|01>``, ``|10>``, ``|11>`` (Alice's bit is the more significant one), so the Z-basis outcome
   index is ``2 * bit_alice + bit_bob``, as in :mod:`caligo_sweep.physics.model`.
 * Bell states and their indices follow NetSquid's ``BellIndex`` and NetQASM's ``BellState``: PHI_PLUS = 0,
-  PSI_PLUS = 1, PSI_MINUS = 2, PHI_MINUS = 3, with Psi+ = (|01> + |10>)/sqrt(2) and Psi- = (|01> - |10>)/sqrt(2)
+  PSI_PLUS = 1, PSI_MINUS = 2, PHI_MINUS = 3, with ``Psi+ = (|01> + |10>)/sqrt(2)`` and ``Psi- = (|01> - |10>)/sqrt(2)``
   (reference: squid_stack.md sections 1.7 and 3.3).
 * Rotations are ``R_n(theta) = exp(-i theta n.sigma / 2)``, NetSquid's ``ROT_X`` / ``ROT_Z``; global phases drop
   out of every density matrix.

@@ -4,7 +4,7 @@ For every supported frame length the family holds one quasi-cyclic code per poin
 ``1 - R`` from 0.045 to 0.60 (ratio 1.03, so 88 codes at 2^16, 86 at 2^14 after rounding to whole base rows): from
 QBER about 0.5 % (R ~ 0.95) to 11 % (R ~ 0.45). Each code uses the variable degree distribution of the largest
 design rate not above its own among ``FAMILY_ROWS``: rows 0.50 and 0.65 of Table I, below rate 0.50 and from rate
-0.775 up the designs of :mod:`caligo_sweep.reconciliation.design_high_rate` (see
+0.775 up the designs of :mod:`tools.code_design.design_high_rate` (see
 :mod:`caligo_sweep.reconciliation.degree_distributions` for the measurements behind the choice). Rates between grid
 points are reached at run time by shortening (see :mod:`caligo_sweep.reconciliation.frames`), which changes the leak
 by exactly the syndrome length and needs no proof, unlike puncturing. Shortening costs more than its share: at QBER

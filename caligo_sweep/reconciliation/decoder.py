@@ -2,7 +2,7 @@
 
 Bob knows ``y = x XOR e`` with ``e`` i.i.d. Bernoulli(p) and Alice's syndrome ``s = H x`` (mod 2); he looks for the
 most likely ``x``. Messages are log-likelihood ratios ``log P(x_v = 0) / P(x_v = 1)``; the channel gives
-``(1 - 2 y_v) log((1 - p) / p)``. A check ``c`` with syndrome bit ``s_c`` sends (sum-product rule [1]_)
+``(1 - 2 y_v) log((1 - p) / p)``. A check ``c`` with syndrome bit ``s_c`` sends (sum-product rule [1]_)::
 
     R_cv = (-1)^(s_c) * prod_{u != v} sign(T_cu) * phi( sum_{u != v} phi(|T_cu|) ),  phi(t) = log((e^t + 1)/(e^t - 1)),
 
@@ -31,7 +31,7 @@ try:
 except ImportError as error:  # a checkout whose C extension was never built (or predates it)
     raise ImportError("the LDPC decoder's C extension is not built: run `pip install -e .` in the checkout") from error
 
-#: |LLR| given to bits whose value both sides know (shortened positions). A check message is at most phi(2^-60) = 42.3
+#: Magnitude of the LLR given to bits whose value both sides know (shortened positions). A check message is at most phi(2^-60) = 42.3
 #: nats, so no sum of them (a variable has at most a few hundred) can flip such a bit; phi of it is 0.
 KNOWN_BIT_LLR: float = 1.0e6
 

@@ -2,7 +2,7 @@
 
 :data:`VARIABLE_EDGE_FRACTIONS` is Table I of Elkouss, Leverrier, Alleaume and Boutros [1]_; the designed rows
 (:data:`DESIGNED_HIGH_RATE_EDGE_FRACTIONS`, rates 0.475 and 0.775-0.95, maximum degree <= 40) come from the
-density-evolution search of :mod:`caligo_sweep.reconciliation.design_high_rate`; :data:`FAMILY_ROWS` says which rows
+density-evolution search of :mod:`tools.code_design.design_high_rate`; :data:`FAMILY_ROWS` says which rows
 the shipped family uses.
 Table I is given in the *edge perspective*:
 ``lambda(x) = sum_i lambda_i x^(i-1)``, so the coefficient of ``x^k`` is the fraction of edges attached to variable
@@ -65,7 +65,7 @@ def _designed_table(path: Path) -> dict[float, dict[int, float]]:
 
 
 #: Distributions of rate 0.475 and 0.775-0.95 with degrees {2, 3, d1, d2}, d2 <= 40, written by
-#: ``python -m caligo_sweep.reconciliation.design_high_rate``.
+#: ``python -m tools.code_design.design_high_rate``.
 DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_table(DESIGNED_HIGH_RATE_PATH)
 
 
@@ -76,7 +76,7 @@ DESIGNED_HIGH_RATE_EDGE_FRACTIONS: dict[float, dict[int, float]] = _designed_tab
 #: 0.75; at QBER 8 %, f = 1.10 (rate 0.58), 0/30 with the 0.50 row and 17/30 with 0.65. Designed rows of maximum
 #: degree 10-12 lost against Table I below 0.90 (QBER 5 %, f = 1.10: 52/100 failures against 2/100), as did picking
 #: the Table I row of highest threshold per code (QBER 3 %, f = 1.10: 18/60 against 10/60): thresholds alone do not
-#: rank these codes. From rate 0.85 up the rows of :mod:`caligo_sweep.reconciliation.design_high_rate` (degrees
+#: rank these codes. From rate 0.85 up the rows of :mod:`tools.code_design.design_high_rate` (degrees
 #: {2, 3, 8, 28-33}, efficiency at threshold 1.054-1.072) replace Table I's 0.85 row and the earlier designs of
 #: maximum degree <= 15; frame failures of unshortened n = 2^16 codes (max. 200 passes, frame seeds 0..399, a point
 #: stopped after 31 failures), old -> new, at f = m / (n h(p)):

@@ -3,7 +3,7 @@
 import pytest
 
 from caligo_sweep.reconciliation.degree_distributions import THRESHOLDS, VARIABLE_EDGE_FRACTIONS
-from caligo_sweep.reconciliation.density_evolution import BscDensityEvolution, concentrated_check_fractions
+from tools.code_design.density_evolution import BscDensityEvolution, concentrated_check_fractions
 
 # LLR step 0.05 and phi step 0.001 move thresholds by well under 1 % (measured: (3,6) 0.08394, Table I 0.50: 0.10693,
 # 0.70: 0.05042, 0.90: 0.01086); 2 % either side of the reference leaves room and still fails a wrong rule.

@@ -3,8 +3,8 @@
 import pytest
 
 from caligo_sweep.reconciliation.degree_distributions import DESIGNED_HIGH_RATE_EDGE_FRACTIONS, THRESHOLDS
-from caligo_sweep.reconciliation.density_evolution import BscDensityEvolution, concentrated_check_fractions
-from caligo_sweep.reconciliation.design_high_rate import stability_bound
+from tools.code_design.density_evolution import BscDensityEvolution, concentrated_check_fractions
+from tools.code_design.design_high_rate import stability_bound
 
 
 def test_stability_bound_closed_form_for_regular_checks():

@@ -1,6 +1,6 @@
 """Density-evolution search of BSC degree distributions with two high variable degrees.
 
-Run ``python -m caligo_sweep.reconciliation.design_high_rate`` (one process, deterministic).
+Run ``python -m tools.code_design.design_high_rate`` (one process, deterministic).
 
 An earlier search with one high degree, ``lambda(x) = l2 x + l3 x^2 + (1 - l2 - l3) x^(d-1)`` with d <= 15 (same
 ``l2`` rule, grid over ``(l3, d)``), reached efficiencies at threshold of 1.040 at R = 0.50, 1.066 at 0.70, 1.084 at
@@ -50,7 +50,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from caligo_sweep.reconciliation.degree_distributions import DESIGNED_HIGH_RATE_PATH
-from caligo_sweep.reconciliation.density_evolution import BscDensityEvolution, concentrated_check_fractions
+from tools.code_design.density_evolution import BscDensityEvolution, concentrated_check_fractions
 from caligo_sweep.reconciliation.reconcile import binary_entropy_bits
 
 DESIGN_RATES = (0.475, 0.775, 0.80, 0.825, 0.85, 0.875, 0.90, 0.925, 0.95)

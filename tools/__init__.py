@@ -1,0 +1,1 @@
+"""Developer tools kept out of the runtime package: documentation generators and code design."""
