@@ -39,7 +39,7 @@ from caligo_sweep.physics.model import PhysicalModel
 from caligo_sweep.physics.outcomes import build_physical_model
 from caligo_sweep.physics.pdc_source import PDCSource
 from caligo_sweep.protocol.calibration import CALIBRATION_MODES
-from caligo_sweep.protocol.security.analysis import NSMParameters
+from caligo_sweep.protocol.security.parameters import NSMParameters
 from caligo_sweep.protocol.security.storage_channel import retention_after_wait
 
 #: Values of ``engine.name``: the embedded numpy engine is the only one.

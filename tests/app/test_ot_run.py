@@ -11,7 +11,8 @@ from caligo_sweep.app.ot import run_ot_link, run_ot_pdc
 from caligo_sweep.app.ot import stages
 from caligo_sweep.config.build import prepare_ot_link, prepare_ot_pdc
 from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.protocol.security.analysis import NSMParameters, analyse_nsm_security
+from caligo_sweep.protocol.security.analysis import analyse_nsm_security
+from caligo_sweep.protocol.security.parameters import NSMParameters
 from caligo_sweep.protocol.security.sources import epr_link_statistics
 from caligo_sweep.reconciliation import binary_entropy_bits, lookup, select_code
 

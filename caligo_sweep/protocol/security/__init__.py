@@ -14,7 +14,8 @@ analysis           the finite-size chain and its result
 qber_consistency   binomial test of the measured error rate against the model
 """
 
-from caligo_sweep.protocol.security.analysis import NSMParameters, NSMSecurityResult, analyse_nsm_security
+from caligo_sweep.protocol.security.analysis import NSMSecurityResult, analyse_nsm_security
+from caligo_sweep.protocol.security.parameters import NSMParameters
 from caligo_sweep.protocol.security.asymptotic import (
     STW_QBER_LIMIT,
     STW_R_TILDE,
