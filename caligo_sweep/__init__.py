@@ -1,6 +1,6 @@
 """caligo_sweep: Hydra parameter sweeps of 1-out-of-2 oblivious transfer in the noisy-storage model.
 
-Run ``python -m caligo_sweep --help`` for the command line; see README.md for the configuration groups.
+Run ``python -m caligo_sweep --help`` for the command line; the documentation site (docs/) holds the configuration reference.
 """
 
 from importlib.metadata import PackageNotFoundError, version

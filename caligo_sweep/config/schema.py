@@ -150,7 +150,7 @@ class ProtocolSchema:
 
 @dataclass
 class ReconciliationSchema:
-    """``reconciliation``: how the one-way error-correction leak is obtained (see README "Reconciliation")."""
+    """``reconciliation``: how the one-way error-correction leak is obtained (see docs/reconciliation.md)."""
 
     method: str = "auto"  #: auto (ldpc on the bits path, else model) | ldpc | model (shipped table) | assumed (f)
     frame_length: Optional[int] = 65536  #: LDPC frame length, bits (65536 or 16384); null with assumed

@@ -75,7 +75,7 @@ def batch_seed_sequences(seed: int, n_batches: int) -> list[np.random.SeedSequen
 
 
 #: Single-core speed of the two sampling paths, the slow end of what ``benchmarks/bench_engine.py`` measures on the
-#: heralded link with device noise (README, Performance), so that estimates err long: the counts path costs a
+#: heralded link with device noise (docs/performance.md), so that estimates err long: the counts path costs a
 #: fixed time per batch [s], the bits path a time per pair (pairs per second).
 COUNTS_SECONDS_PER_BATCH = 5e-5
 BITS_PAIRS_PER_SECOND = 1.5e8

@@ -7,8 +7,7 @@ point of a sweep and the sweep's figures. The app (:mod:`caligo_sweep.app.job`, 
 :mod:`~caligo_sweep.app.gather`) looks a kind up by the config's top-level ``kind`` value (set by the Hydra group
 ``kind``) and calls these; it never branches on a kind's name.
 
-The built-in kinds are ``ot_link``, ``ot_pdc`` and ``acp``; :func:`register_kind` adds another (README, "Experiment
-kinds").
+The built-in kinds are ``ot_link``, ``ot_pdc`` and ``acp``; :func:`register_kind` adds another (docs/guide/kinds.md).
 """
 
 from __future__ import annotations
