@@ -34,6 +34,7 @@ from caligo_sweep.app.ot.stages import (
     sift_and_estimate,
     wait_and_reveal,
 )
+from caligo_sweep.app.ot.stopwatch import Stopwatch, timed
 from caligo_sweep.config.build import LinkRunSpec
 from caligo_sweep.protocol.ot_amplification import OtStrings, amplify
 from caligo_sweep.protocol.ot_rounds import choose_bit
@@ -50,6 +51,7 @@ def run_ot_link(
     progress: bool = True,
     outer_jobs: Optional[int] = None,
     run_dir: Optional[Path] = None,
+    stopwatch: Optional[Stopwatch] = None,
 ) -> ResultRow:
     """Simulate one OT run on the link of ``spec`` and analyse it.
 
@@ -68,6 +70,9 @@ def run_ot_link(
     run_dir : pathlib.Path, optional
         The run folder: ``engine.save_bits`` streams the pairs to ``pairs/``, ``engine.save_ot`` writes
         ``ot_outputs.npz``; required when either is set.
+    stopwatch : Stopwatch, optional
+        Collects the wall time of each stage (calibration, quantum phase = sampling and filing, partition,
+        reconciliation = syndromes, decoding and tags, security, amplification); the row is the same without it.
 
     Returns
     -------
@@ -79,27 +84,33 @@ def run_ot_link(
         raise ValueError("engine.save_ot needs a run_dir to write ot_outputs.npz into")
     started = time.perf_counter()
     config = spec.config
-    calibration = run_calibration(spec)
-    phase = quantum_phase(spec, progress=progress, outer_jobs=outer_jobs, run_dir=run_dir)
+    with timed(stopwatch, "calibration"):
+        calibration = run_calibration(spec)
+    with timed(stopwatch, "quantum phase"):
+        phase = quantum_phase(spec, progress=progress, outer_jobs=outer_jobs, run_dir=run_dir)
     estimation = sift_and_estimate(spec, phase)
     timing = wait_and_reveal(spec, phase.output.sim_time_ns)
     counts = phase.output.counts
     halves = choice_bit = None
     if phase.rounds is not None:
         choice_bit = choose_bit(spec.ot.choice_bit, config.seed)
-        halves = phase.rounds.partition(choice_bit)
+        with timed(stopwatch, "partition"):
+            halves = phase.rounds.partition(choice_bit)
     half_bits = min(estimation.sifted.n_sifted, counts.n_pairs - estimation.sifted.n_sifted)
-    ec = reconcile(spec, calibration.qber_upper, half_bits, halves, outer_jobs)
+    with timed(stopwatch, "reconciliation"):
+        ec = reconcile(spec, calibration.qber_upper, half_bits, halves, outer_jobs)
     source = epr_link_statistics(
         counts.attempts * spec.model.modes_per_attempt,
         calibration.qber_upper,
         detection_probability=spec.model.detection_probability_per_round,
     )
-    security = analyse_nsm_security(source, spec.nsm, reported_detections=counts.n_pairs, **leak_arguments(ec))
+    with timed(stopwatch, "security"):
+        security = analyse_nsm_security(source, spec.nsm, reported_detections=counts.n_pairs, **leak_arguments(ec))
     decision = decide(spec, security, timing, ec)
     strings = None
     if decision.status == "ok" and halves is not None:
-        strings = amplify(halves, ec.bob_bits, security.ot_length_bits, config.seed)
+        with timed(stopwatch, "amplification"):
+            strings = amplify(halves, ec.bob_bits, security.ot_length_bits, config.seed)
         if not strings.correct:
             decision = Decision("aborted", "amplification: Bob's S_C differs from Alice's (undetected decoding "
                                 "error); no OT output", True)
