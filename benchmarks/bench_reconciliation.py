@@ -40,7 +40,8 @@ import scipy.sparse
 from scipy.stats import beta, norm
 
 from caligo_sweep.amplification import draw_toeplitz_seed, toeplitz_hash
-from caligo_sweep.reconciliation import FRAME_GEOMETRY, alice_message, binary_entropy_bits, bob_decode
+from caligo_sweep.entropy import binary_entropy
+from caligo_sweep.reconciliation import FRAME_GEOMETRY, alice_message, bob_decode
 from caligo_sweep.reconciliation.frames import CodeChoice, code_for_redundancy, embed, payload_positions
 from caligo_sweep.reconciliation.model import TABLE_PATH, lookup
 from caligo_sweep.reconciliation.reconcile import DEFAULT_MAX_ITERATIONS, DEFAULT_TAG_BITS
@@ -63,13 +64,13 @@ def finite_length_limit(p: float, n_bits: int, fer: float = MAX_FER) -> float:
     Normal approximation [1]_ with the channel dispersion ``V = p (1 - p) log2((1 - p) / p)^2`` (bits^2).
     """
     dispersion = p * (1 - p) * np.log2((1 - p) / p) ** 2
-    rate = binary_entropy_bits(p) + np.sqrt(dispersion / n_bits) * norm.isf(fer) + np.log2(n_bits) / (2 * n_bits)
-    return float(rate / binary_entropy_bits(p))
+    rate = binary_entropy(p) + np.sqrt(dispersion / n_bits) * norm.isf(fer) + np.log2(n_bits) / (2 * n_bits)
+    return float(rate / binary_entropy(p))
 
 
 def choice_for_efficiency(frame_length: int, p: float, efficiency: float) -> CodeChoice:
     """The code whose full frames send ``efficiency * h(p)`` syndrome and tag bits per payload bit (to a bit)."""
-    target = efficiency * binary_entropy_bits(p)
+    target = efficiency * binary_entropy(p)
     choice = code_for_redundancy(frame_length, target - DEFAULT_TAG_BITS / frame_length)
     return code_for_redundancy(frame_length, target - DEFAULT_TAG_BITS / choice.payload_bits)
 
@@ -95,8 +96,8 @@ def run_level(frame_length: int, p: float, level: float, n_frames: int, rng, n_j
     return {
         "qber": p,
         "level": round(level, 4),
-        "design_efficiency": round(choice.n_checks / choice.payload_bits / binary_entropy_bits(p), 6),
-        "efficiency": leak / (bits * binary_entropy_bits(p)),
+        "design_efficiency": round(choice.n_checks / choice.payload_bits / binary_entropy(p), 6),
+        "efficiency": leak / (bits * binary_entropy(p)),
         "fer": errors / frames,
         "frames": frames,
         "frame_errors": errors,

@@ -41,12 +41,7 @@ GROUPS: dict[str, tuple[type, str]] = {
 }
 
 #: The link group has one schema per option.
-LINK_SCHEMAS: dict[str, type] = {
-    "perfect": schema.PerfectLinkSchema,
-    "depolarise": schema.DepolariseLinkSchema,
-    "heralded": schema.HeraldedLinkSchema,
-    "auto": schema.AutoLinkSchema,
-}
+LINK_SCHEMAS: dict[str, type] = schema.LINK_SCHEMAS
 
 
 def field_comments(cls: type) -> dict[str, str]:

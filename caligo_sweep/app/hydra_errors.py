@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from caligo_sweep.config.schema import RunSchema
-from caligo_sweep.config.store import LINK_SCHEMAS
+from caligo_sweep.config.schema import LINK_SCHEMAS
 from caligo_sweep.errors import CaligoError
 
 #: OmegaConf's wording of a value that does not convert to the key's type.

@@ -12,8 +12,8 @@ import sys
 from collections import Counter
 from typing import Optional
 
-#: The logger of Hydra's basic launcher, which logs one line per job.
-_LAUNCHER_LOGGER = "hydra._internal.core_plugins.basic_launcher"
+#: Hydra's top logger: its launchers log one INFO line per job (``#3 : nsm.r=0.5``) through loggers below it.
+_HYDRA_LOGGER = "hydra"
 
 
 def bars_enabled(progress: bool) -> bool:
@@ -35,7 +35,7 @@ class SweepProgress:
 
         self.counts: Counter[str] = Counter()
         self.bar = tqdm(total=total, unit="job", desc="sweep", file=sys.stderr, dynamic_ncols=True)
-        logging.getLogger(_LAUNCHER_LOGGER).setLevel(logging.WARNING)  # Hydra's "#3 : nsm.r=0.5" lines
+        logging.getLogger(_HYDRA_LOGGER).setLevel(logging.WARNING)  # Hydra's "#3 : nsm.r=0.5" lines
         quiet_console()
 
     def set_total(self, total: int) -> None:
@@ -54,7 +54,7 @@ class SweepProgress:
     def close(self) -> None:
         """Finish the bar and give Hydra's launcher its lines back."""
         self.bar.close()
-        logging.getLogger(_LAUNCHER_LOGGER).setLevel(logging.NOTSET)
+        logging.getLogger(_HYDRA_LOGGER).setLevel(logging.NOTSET)
 
 
 def quiet_console() -> None:

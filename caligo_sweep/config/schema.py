@@ -179,3 +179,12 @@ class RunSchema:
     progress: bool = True  #: progress bars on stderr (over batches in a run, over jobs in a multirun) on a terminal
     resume: bool = False  #: multirun into an existing hydra.sweep.dir: run only the jobs without a whole row
     objective: Optional[str] = None  #: numeric result column a job returns to optimising sweepers (e.g. Optuna)
+
+
+#: Link schemas by option name; ``conf/link/<name>.yaml`` extends ``/schema/link/<name>``.
+LINK_SCHEMAS: dict[str, type] = {
+    "perfect": PerfectLinkSchema,
+    "depolarise": DepolariseLinkSchema,
+    "heralded": HeraldedLinkSchema,
+    "auto": AutoLinkSchema,
+}

@@ -5,21 +5,7 @@ from __future__ import annotations
 from hydra.core.config_store import ConfigStore
 from hydra.core.plugins import Plugins
 
-from caligo_sweep.config.schema import (
-    AutoLinkSchema,
-    DepolariseLinkSchema,
-    HeraldedLinkSchema,
-    PerfectLinkSchema,
-    RunSchema,
-)
-
-#: Link schemas by option name; ``conf/link/<name>.yaml`` extends ``/schema/link/<name>``.
-LINK_SCHEMAS = {
-    "perfect": PerfectLinkSchema,
-    "depolarise": DepolariseLinkSchema,
-    "heralded": HeraldedLinkSchema,
-    "auto": AutoLinkSchema,
-}
+from caligo_sweep.config.schema import LINK_SCHEMAS, RunSchema
 
 
 def register_configs() -> None:

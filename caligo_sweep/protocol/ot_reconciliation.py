@@ -22,7 +22,7 @@ from typing import Optional
 import numpy as np
 
 from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, ot_seed
-from caligo_sweep.protocol.security.entropy import binary_entropy
+from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.reconciliation import alice_message, bob_decode, lookup, select_code
 from caligo_sweep.reconciliation.frames import frame_count, plan_leak_bits
 from caligo_sweep.reconciliation.model import measured_qber_range

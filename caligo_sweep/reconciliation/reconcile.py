@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import entr
 
 from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash_direct
+from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
 from caligo_sweep.reconciliation.decoder import KNOWN_BIT_LLR, channel_llr, decode_syndrome, syndrome_of
 from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH, FRAME_GEOMETRY, require_frame_length
@@ -36,11 +36,6 @@ from caligo_sweep.reconciliation.model import design_efficiency
 
 DEFAULT_TAG_BITS = 32
 DEFAULT_MAX_ITERATIONS = 200
-
-
-def binary_entropy_bits(p: float) -> float:
-    """Binary entropy h(p) in bits."""
-    return float((entr(p) + entr(1.0 - p)) / np.log(2.0))
 
 
 def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSequence:
@@ -191,7 +186,7 @@ def bob_decode(
     elapsed = time.perf_counter() - started
     decoded = [payload for payload, _, _ in frames]
     iterations = [used for _, _, used in frames]
-    entropy_bits = message.n_bits * binary_entropy_bits(p)
+    entropy_bits = message.n_bits * binary_entropy(p)
     return ReconciliationResult(
         bob_bits=np.concatenate(decoded) if decoded else np.zeros(0, dtype=np.uint8),
         frame_success=np.array([accepted for _, accepted, _ in frames], dtype=bool),
@@ -231,7 +226,7 @@ def select_code(p: float, frame_length: int, n_bits: int, tag_bits: int = DEFAUL
     p = require_in_interval("reconciliation.qber", p, 0.0, 0.5, low_open=True, high_open=True)
     plans = []
     for length in sorted((n for n in FRAME_GEOMETRY if n <= require_frame_length(frame_length)), reverse=True):
-        redundancy = design_efficiency(p, length) * binary_entropy_bits(p)
+        redundancy = design_efficiency(p, length) * binary_entropy(p)
         plans.append(plan_frames(length, redundancy, n_bits, tag_bits))
     return min(plans, key=lambda plan: plan_leak_bits(plan, n_bits, tag_bits))
 

@@ -7,6 +7,12 @@ job list, ``jobs.json``, into the sweep folder before the first job starts. The 
 sweep name the jobs that never ran, and lets ``resume=true`` check that it finishes the same sweep, with the same
 job numbers. The launcher composes each job through :class:`caligo_sweep.app.sweep_configs.CachedSweepConfigs`,
 which composes each distinct set of group choices once. Everything else is Hydra's ``BasicSweeper``.
+
+This is the one module of the project that imports ``hydra._internal``: Hydra exports no basic sweeper, and
+subclassing its own keeps every sweep feature (ranges, globs, ``max_batch_size``, the launchers) exactly Hydra's,
+where a copy would drift. The subclass relies on ``setup``, ``validate_batch_is_legal``, ``batch_index``,
+``overrides`` and ``config``; pyproject.toml pins hydra-core to 1.3.x and tests/test_hydra_internals.py checks those
+members on the installed Hydra.
 """
 
 # No ``from __future__ import annotations`` here: Hydra's plugin scan executes this module outside sys.modules,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.app.ot import run_ot_link, run_ot_pdc
 from caligo_sweep.app.ot import stages
 from caligo_sweep.config.build import prepare_ot_link, prepare_ot_pdc
@@ -14,7 +15,7 @@ from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.protocol.security.analysis import analyse_nsm_security
 from caligo_sweep.protocol.security.parameters import NSMParameters
 from caligo_sweep.protocol.security.sources import epr_link_statistics
-from caligo_sweep.reconciliation import binary_entropy_bits, lookup, select_code
+from caligo_sweep.reconciliation import lookup, select_code
 
 QUIET = ("progress=false",)
 SMALL = (*QUIET, "num_pairs=200000", "workers.batch_size=50000", "protocol.calibration_pairs=200000",
@@ -43,7 +44,7 @@ def test_a_secure_point_gives_a_positive_correct_ot_whose_length_uses_the_leak_s
     assert row["ec_code_length_bits"] == choice.frame_length
     assert row["ec_frames"] == -(-row["half_bits"] // choice.payload_bits)
     assert row["ec_leak_bits"] == row["ec_frames"] * (choice.n_checks + 32)
-    f = row["ec_leak_bits"] / (row["half_bits"] * binary_entropy_bits(row["qber_upper"]))
+    f = row["ec_leak_bits"] / (row["half_bits"] * binary_entropy(row["qber_upper"]))
     assert row["ec_efficiency"] == pytest.approx(f, rel=1e-12) and 1.0 < f < 1.5
     # ell is the chain's with that leak
     source = epr_link_statistics(row["n_attempts"], row["qber_upper"])
@@ -119,7 +120,7 @@ def test_bits_path_with_the_table_charges_the_same_code_plan_as_the_counts_path(
 def test_pdc_source_uses_the_table_by_default(composer):
     row = run_ot_pdc(prepare_ot_pdc(composer(*QUIET, "kind=ot_pdc")), run_id="pdc").to_flat_dict()
     assert row["ec_model"] == "table" and row["engine"] == "analytic" and row["half_bits"] > 0
-    assert row["ec_leak_bits"] > row["half_bits"] * binary_entropy_bits(row["qber_upper"])
+    assert row["ec_leak_bits"] > row["half_bits"] * binary_entropy(row["qber_upper"])
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from caligo_sweep.app.config_path import config_directory
 from caligo_sweep.app.kinds import get_kind
 from caligo_sweep.config.build import LinkRunSpec, PdcRunSpec, prepare_ot_link
-from caligo_sweep.config.store import LINK_SCHEMAS
+from caligo_sweep.config.schema import LINK_SCHEMAS
 
 CONF = config_directory()
 GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name != "hydra" and not p.name.startswith("_"))

@@ -5,7 +5,8 @@ import pytest
 import scipy.sparse
 from joblib import Parallel, delayed
 
-from caligo_sweep.reconciliation import binary_entropy_bits, bob_decode, alice_message, code_for_redundancy
+from caligo_sweep.entropy import binary_entropy
+from caligo_sweep.reconciliation import bob_decode, alice_message, code_for_redundancy
 from caligo_sweep.reconciliation.codes import family_redundancies, load_code
 from caligo_sweep.reconciliation.construction import build_base_code, lift
 from caligo_sweep.reconciliation.decoder import channel_llr, decode_posterior, decode_syndrome, phi, syndrome_of
@@ -74,7 +75,7 @@ def test_no_frame_error_well_inside_threshold():
     # (about 1.25 at this length). 96 frames: a regression to a FER of 5 % would show with probability 1 - 0.95^96
     # > 99 %; the true FER here is far below 1/96, so the test does not flake.
     p = 0.03
-    choice = code_for_redundancy(16384, 1.5 * binary_entropy_bits(p))
+    choice = code_for_redundancy(16384, 1.5 * binary_entropy(p))
     rng = np.random.default_rng(3)
     x = rng.integers(0, 2, 96 * choice.payload_bits, dtype=np.uint8)
     y = x ^ (rng.random(x.size) < p).astype(np.uint8)
@@ -92,8 +93,8 @@ def test_bp_converges_on_every_frame_past_the_waterfall():
     # with Alice's syndrome every time (whether it is Alice's word is the code's minimum distance, not the decoder's).
     p = 0.045
     redundancies = family_redundancies(65536)
-    code = load_code(65536, int(np.argmin(np.abs(redundancies - 1.166 * binary_entropy_bits(p)))))
-    assert code.n_checks / (65536 * binary_entropy_bits(p)) == pytest.approx(1.166, abs=0.02)
+    code = load_code(65536, int(np.argmin(np.abs(redundancies - 1.166 * binary_entropy(p)))))
+    assert code.n_checks / (65536 * binary_entropy(p)) == pytest.approx(1.166, abs=0.02)
 
     def converges(frame: int) -> bool:
         rng = np.random.default_rng([6, frame])
@@ -109,7 +110,7 @@ def test_bp_converges_on_every_frame_past_the_waterfall():
 def test_decoding_fails_and_is_flagged_at_qber_one_half():
     # The I_{1-C} case: Bob's bits are independent of Alice's. No frame may be accepted.
     p = 0.05
-    choice = code_for_redundancy(16384, 1.3 * binary_entropy_bits(p))
+    choice = code_for_redundancy(16384, 1.3 * binary_entropy(p))
     rng = np.random.default_rng(4)
     x = rng.integers(0, 2, 6 * choice.payload_bits, dtype=np.uint8)
     y = rng.integers(0, 2, x.size, dtype=np.uint8)

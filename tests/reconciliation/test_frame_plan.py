@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from caligo_sweep.reconciliation import binary_entropy_bits, design_efficiency, select_code
+from caligo_sweep.entropy import binary_entropy
+from caligo_sweep.reconciliation import design_efficiency, select_code
 from caligo_sweep.reconciliation.build_codes import REDUNDANCY_RATIO
 from caligo_sweep.reconciliation.codes import family_redundancies
 from caligo_sweep.reconciliation.frames import (
@@ -52,6 +53,6 @@ def test_a_half_too_short_for_long_frames_uses_the_shorter_code_and_a_long_one_t
     for n_bits in (70_000, 2_100_000):  # the winner sends no more than the best plan of either length
         chosen = select_code(p, 65536, n_bits)
         for length in (65536, 16384):
-            rival = plan_frames(length, design_efficiency(p, length) * binary_entropy_bits(p), n_bits, 32)
+            rival = plan_frames(length, design_efficiency(p, length) * binary_entropy(p), n_bits, 32)
             assert plan_leak_bits(chosen, n_bits, 32) <= plan_leak_bits(rival, n_bits, 32)
     assert select_code(p, 16384, 2_100_000).frame_length == 16384  # never longer than configured

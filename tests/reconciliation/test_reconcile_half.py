@@ -5,13 +5,13 @@ import dataclasses
 import numpy as np
 import pytest
 
+from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.reconciliation.build_codes import REDUNDANCY_RATIO
 from caligo_sweep.reconciliation.codes import family_redundancies
 from caligo_sweep.reconciliation.frames import frame_bounds
 from caligo_sweep.reconciliation import (
     alice_message,
-    binary_entropy_bits,
     bob_decode,
     code_for_redundancy,
     reconcile_half,
@@ -27,7 +27,7 @@ def noisy_pair(n_bits: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray
 
 def test_leak_is_every_syndrome_and_tag_bit_including_the_partial_frame():
     p = 0.04
-    choice = code_for_redundancy(16384, 1.4 * binary_entropy_bits(p))
+    choice = code_for_redundancy(16384, 1.4 * binary_entropy(p))
     n_bits = 3 * choice.payload_bits + 1234
     x, y = noisy_pair(n_bits, p, 1)
     message = alice_message(x, choice, 5, tag_bits=40)
@@ -35,7 +35,7 @@ def test_leak_is_every_syndrome_and_tag_bit_including_the_partial_frame():
     assert message.tags.shape == (4, 40)
     result = bob_decode(y, message, p)
     assert result.leak_bits == 4 * (choice.n_checks + 40)
-    assert result.efficiency == pytest.approx(result.leak_bits / (n_bits * binary_entropy_bits(p)), rel=1e-12)
+    assert result.efficiency == pytest.approx(result.leak_bits / (n_bits * binary_entropy(p)), rel=1e-12)
     assert result.frames == 4 and result.frame_errors == 0
     np.testing.assert_array_equal(result.bob_bits, x)
 
@@ -52,7 +52,7 @@ def test_shortening_reaches_the_requested_redundancy():
 
 def test_a_tag_mismatch_is_counted_as_a_frame_error():
     p = 0.03
-    choice = code_for_redundancy(16384, 1.5 * binary_entropy_bits(p))
+    choice = code_for_redundancy(16384, 1.5 * binary_entropy(p))
     x, y = noisy_pair(2 * choice.payload_bits, p, 2)
     message = alice_message(x, choice, 7)
     tampered_tags = message.tags.copy()
@@ -85,7 +85,7 @@ def test_selected_code_gives_every_frame_the_measured_design_redundancy():
     for p in (0.01, 0.035, 0.05, 0.11):
         for n_bits in (20_000, 50_000, 70_000, 499_519, 3_000_000):
             choice = select_code(p, 65536, n_bits)
-            target = design_efficiency(p, choice.frame_length) * binary_entropy_bits(p)
+            target = design_efficiency(p, choice.frame_length) * binary_entropy(p)
             smallest_frame = np.diff(frame_bounds(n_bits, choice.payload_bits)).min()
             assert choice.n_checks / choice.payload_bits >= target - 1 / choice.payload_bits  # rounding to a bit
             assert choice.n_checks / smallest_frame >= target - 1 / choice.payload_bits
@@ -116,7 +116,7 @@ def test_threaded_decoding_matches_serial_with_failing_frames():
     # Frames 1 and 3 carry bits independent of Alice's, so they fail after the full 200 passes while the others
     # converge quickly: threads finish out of order, and the output must still be frame-ordered and identical.
     p = 0.04
-    choice = code_for_redundancy(16384, 1.4 * binary_entropy_bits(p))
+    choice = code_for_redundancy(16384, 1.4 * binary_entropy(p))
     x, y = noisy_pair(5 * choice.payload_bits, p, 21)
     rng = np.random.default_rng(22)
     for frame in (1, 3):

@@ -51,7 +51,7 @@ from scipy.optimize import brentq
 
 from caligo_sweep.reconciliation.degree_distributions import DESIGNED_HIGH_RATE_PATH
 from tools.code_design.density_evolution import BscDensityEvolution, concentrated_check_fractions
-from caligo_sweep.reconciliation.reconcile import binary_entropy_bits
+from caligo_sweep.entropy import binary_entropy
 
 DESIGN_RATES = (0.475, 0.775, 0.80, 0.825, 0.85, 0.875, 0.90, 0.925, 0.95)
 TARGET_EFFICIENCY = 1.06
@@ -71,7 +71,7 @@ STARTS = ((0.28, 6, 0.4, 20), (0.20, 8, 0.4, 33))
 
 def crossover_at_efficiency(rate: float, efficiency: float) -> float:
     """Crossover probability p with ``(1 - rate) / h(p) = efficiency``."""
-    return brentq(lambda p: binary_entropy_bits(p) - (1 - rate) / efficiency, 1e-6, 0.5 - 1e-9)
+    return brentq(lambda p: binary_entropy(p) - (1 - rate) / efficiency, 1e-6, 0.5 - 1e-9)
 
 
 def table_row(rate: float, threshold: float, variable: dict[int, float]) -> dict:
@@ -80,7 +80,7 @@ def table_row(rate: float, threshold: float, variable: dict[int, float]) -> dict
         "rate": rate,
         "variable_edge_fractions": {str(d): round(float(w), 5) for d, w in sorted(variable.items())},
         "threshold": round(threshold, 5),
-        "efficiency_at_threshold": round((1 - rate) / binary_entropy_bits(threshold), 4),
+        "efficiency_at_threshold": round((1 - rate) / binary_entropy(threshold), 4),
     }
 
 

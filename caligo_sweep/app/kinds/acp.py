@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from caligo_sweep.app.kinds import ExperimentKind, RunContext
+from caligo_sweep.app.kinds.base import ExperimentKind, RunContext
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.network.settings import AcpSettings
 from caligo_sweep.physics.checks import require_integer

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig
 
-from caligo_sweep.app.kinds import COMMON_COLUMNS, ExperimentKind, RunContext
+from caligo_sweep.app.kinds.base import COMMON_COLUMNS, ExperimentKind, RunContext
 from caligo_sweep.app.ot.stages import execution_settings
 from caligo_sweep.config.build import RunSpec
 from caligo_sweep.errors import ConfigValueError

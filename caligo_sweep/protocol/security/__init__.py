@@ -25,7 +25,7 @@ from caligo_sweep.protocol.security.asymptotic import (
     kww_capacity_secure,
     q_storage,
 )
-from caligo_sweep.protocol.security.entropy import binary_entropy, inverse_binary_entropy
+from caligo_sweep.entropy import binary_entropy, inverse_binary_entropy
 from caligo_sweep.protocol.security.finite_size import C_BB84_TERMS, c_bb84, detection_window, hoeffding_width
 from caligo_sweep.protocol.security.qber_consistency import QberConsistency, qber_consistent
 from caligo_sweep.protocol.security.sources import SourceStatistics, epr_link_statistics, pdc_statistics

@@ -55,7 +55,7 @@ from typing import Optional
 
 from caligo_sweep.physics.checks import require_non_negative
 from caligo_sweep.protocol.security.asymptotic import individual_attack_conditions
-from caligo_sweep.protocol.security.entropy import binary_entropy
+from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.protocol.security.finite_size import (
     c_bb84,
     detection_window,

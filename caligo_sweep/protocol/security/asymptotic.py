@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from caligo_sweep.protocol.security.entropy import inverse_binary_entropy
+from caligo_sweep.entropy import inverse_binary_entropy
 from caligo_sweep.protocol.security.storage_channel import storage_capacity
 
 #: Largest tolerable error rate against individual-storage attacks: the root of h(p) = 1/2 on [0, 1/2] (0.110028).

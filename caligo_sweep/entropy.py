@@ -1,6 +1,8 @@
-"""Binary Shannon entropy and its inverse on either branch.
+"""Binary Shannon entropy and its inverse on either branch, shared by every layer.
 
-Every security formula of the noisy-storage model is written in bits, so the logarithm here is base 2 throughout.
+The security bounds (:mod:`caligo_sweep.protocol.security`) and the reconciliation leak and efficiency
+(:mod:`caligo_sweep.reconciliation`) use this one ``h``, so ``ec_efficiency`` and the finite-size length charge
+the same entropy. Every formula of the noisy-storage model is written in bits, so the logarithm is base 2 throughout.
 The inverse is needed on both branches: the lower branch ``[0, 1/2]`` gives the error-rate threshold of Schaffner,
 Terhal and Wehner (root of ``h(p) = 1/2``), the upper branch ``[1/2, 1]`` gives their storage-noise threshold
 ``r_tilde = 2 h^{-1}(1/2) - 1`` [1]_.
