@@ -64,6 +64,28 @@ def draw_toeplitz_seed(rng: np.random.Generator, n_input_bits: int, n_output_bit
     return rng.integers(0, 2, size=n_input_bits + n_output_bits - 1, dtype=np.uint8)
 
 
+#: Seed bits drawn per call of ``rng.integers`` by :func:`draw_toeplitz_seed_words` (a multiple of 32, see there).
+SEED_CHUNK_BITS = 1 << 20
+
+
+def draw_toeplitz_seed_words(rng: np.random.Generator, n_input_bits: int, n_output_bits: int) -> np.ndarray:
+    """The seed :func:`draw_toeplitz_seed` draws from ``rng``, bit for bit, packed as :func:`pack_words` packs it.
+
+    The bits are drawn :data:`SEED_CHUNK_BITS` at a time and packed chunk by chunk, so the seed costs 1/8 byte per
+    bit plus one chunk. numpy draws bounded ``uint8`` values from 32-bit words, four per word, without carrying
+    unused bytes from one call to the next, so chunks of a multiple of 4 values continue the one-call stream
+    exactly (tested).
+    """
+    n_bits = n_input_bits + n_output_bits - 1
+    words = np.zeros(-(-n_bits // 64), dtype="<u8")
+    packed = words.view(np.uint8)
+    for start in range(0, n_bits, SEED_CHUNK_BITS):
+        chunk = rng.integers(0, 2, size=min(SEED_CHUNK_BITS, n_bits - start), dtype=np.uint8)
+        piece = np.packbits(chunk, bitorder="little")
+        packed[start // 8 : start // 8 + piece.size] = piece
+    return words
+
+
 def toeplitz_hash_words(
     input_words: np.ndarray, n_input_bits: int, seed_words: np.ndarray, n_output_bits: int, *, portable: bool = False
 ) -> np.ndarray:

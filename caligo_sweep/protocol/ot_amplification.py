@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from caligo_sweep.amplification import draw_toeplitz_seed
-from caligo_sweep.amplification.toeplitz import pack_words, toeplitz_hash_words, unpack_words
+from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed_words, toeplitz_hash_words
+from caligo_sweep.engine.bitstring import PackedBits
 from caligo_sweep.protocol.ot_rounds import AMPLIFICATION_SPAWN_KEY, OtHalves, ot_seed
 
 #: Most wrong bits of Bob's I_C for which his hash adds columns of T instead of hashing his string in full.
@@ -31,32 +31,32 @@ OT_OUTPUTS_FILE = "ot_outputs.npz"
 
 @dataclass(frozen=True, eq=False)
 class OtStrings:
-    """The OT's outputs (uint8 0/1 arrays of ``ot_length_bits`` bits).
+    """The OT's outputs, ``ot_length_bits`` bits each, packed.
 
     Parameters
     ----------
     choice_bit : int
         Bob's C.
-    s0, s1 : numpy.ndarray
+    s0, s1 : PackedBits
         Alice's two strings.
-    sc : numpy.ndarray
+    sc : PackedBits
         Bob's string, equal to ``s0`` or ``s1`` (per C) when reconciliation succeeded.
     """
 
     choice_bit: int
-    s0: np.ndarray = field(repr=False)
-    s1: np.ndarray = field(repr=False)
-    sc: np.ndarray = field(repr=False)
+    s0: PackedBits = field(repr=False)
+    s1: PackedBits = field(repr=False)
+    sc: PackedBits = field(repr=False)
 
     @property
     def ot_length_bits(self) -> int:
         """Length of each string."""
-        return int(self.s0.size)
+        return self.s0.n_bits
 
     @property
     def correct(self) -> bool:
         """Bob's S_C equals Alice's S_C."""
-        return bool(np.array_equal(self.sc, (self.s0, self.s1)[self.choice_bit]))
+        return self.sc.equals((self.s0, self.s1)[self.choice_bit])
 
     def save(self, folder: Path) -> Path:
         """Write ``ot_outputs.npz``: ``s0``, ``s1``, ``sc`` packed (uint8, ``numpy.packbits`` order) and the scalars
@@ -65,44 +65,47 @@ class OtStrings:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(
             path,
-            s0=np.packbits(self.s0),
-            s1=np.packbits(self.s1),
-            sc=np.packbits(self.sc),
+            s0=self.s0.packbits(),
+            s1=self.s1.packbits(),
+            sc=self.sc.packbits(),
             choice_bit=np.int64(self.choice_bit),
             ot_length_bits=np.int64(self.ot_length_bits),
         )
         return path
 
 
-def _hash(bits: np.ndarray, seed_words: np.ndarray, ot_length_bits: int) -> np.ndarray:
-    return unpack_words(toeplitz_hash_words(pack_words(bits), bits.size, seed_words, ot_length_bits), ot_length_bits)
+def _hash(bits: PackedBits, seed: PackedBits, ot_length_bits: int) -> PackedBits:
+    return PackedBits(toeplitz_hash_words(bits.words, bits.n_bits, seed.words, ot_length_bits), ot_length_bits)
 
 
 def bob_hash(
-    bob_bits: np.ndarray, alice_bits: np.ndarray, alice_hash: np.ndarray, seed_bits: np.ndarray, ot_length_bits: int
-) -> np.ndarray:
+    bob_bits: PackedBits, alice_bits: PackedBits, alice_hash: PackedBits, seed: PackedBits, ot_length_bits: int
+) -> PackedBits:
     """Bob's ``T y`` as ``T x XOR T (x XOR y)`` (module docstring), equal bit for bit to hashing ``y``."""
-    errors = np.flatnonzero(bob_bits != alice_bits)
+    errors = alice_bits.difference_positions(bob_bits)
     if errors.size > SPARSE_ERROR_COLUMNS:
-        return _hash(bob_bits, pack_words(seed_bits), ot_length_bits)
-    result = alice_hash.copy()
-    n = bob_bits.size
+        return _hash(bob_bits, seed, ot_length_bits)
+    result = alice_hash.words.copy()
+    n = bob_bits.n_bits
     for j in errors:
-        result ^= seed_bits[n - 1 - j : n - 1 - j + ot_length_bits]
-    return result
+        result ^= seed.window_words(n - 1 - int(j), ot_length_bits)
+    return PackedBits(result, ot_length_bits)
 
 
-def amplify(halves: OtHalves, bob_bits: np.ndarray, ot_length_bits: int, seed: int) -> OtStrings:
+def amplify(halves: OtHalves, bob_bits: PackedBits, ot_length_bits: int, seed: int) -> OtStrings:
     """Hash ``x|I_0``, ``x|I_1`` (Alice) and Bob's corrected ``y|I_C`` to ``ot_length_bits`` bits each."""
     if not 1 <= ot_length_bits <= halves.half_bits:
         raise ValueError(f"ot_length_bits must be in [1, {halves.half_bits}]; got {ot_length_bits}")
     seeds = [
-        draw_toeplitz_seed(
-            np.random.default_rng(ot_seed(seed, (*AMPLIFICATION_SPAWN_KEY, j))), halves.half_bits, ot_length_bits
+        PackedBits(
+            draw_toeplitz_seed_words(
+                np.random.default_rng(ot_seed(seed, (*AMPLIFICATION_SPAWN_KEY, j))), halves.half_bits, ot_length_bits
+            ),
+            halves.half_bits + ot_length_bits - 1,
         )
         for j in (0, 1)
     ]
-    alice = [_hash(halves.alice[j], pack_words(seeds[j]), ot_length_bits) for j in (0, 1)]
+    alice = [_hash(halves.alice[j], seeds[j], ot_length_bits) for j in (0, 1)]
     choice = halves.choice_bit
     sc = bob_hash(bob_bits, halves.alice[choice], alice[choice], seeds[choice], ot_length_bits)
     return OtStrings(choice, alice[0], alice[1], sc)

@@ -19,10 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-import numpy as np
-
-from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, ot_seed
+from caligo_sweep.engine.bitstring import PackedBits
 from caligo_sweep.entropy import binary_entropy
+from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, ot_seed
 from caligo_sweep.reconciliation import alice_message, bob_decode, lookup, select_code
 from caligo_sweep.reconciliation.frames import frame_count, plan_leak_bits
 from caligo_sweep.reconciliation.model import measured_qber_range
@@ -53,7 +52,7 @@ class EcOutcome:
         ``leak_bits / (half_bits h(p))`` with ``p`` the calibrated QBER upper bound (``assumed``: the assumed f).
     mbit_per_s : float or None
         Bob's decoding throughput [Mbit of the half per wall-clock second] (``ldpc`` only).
-    bob_bits : numpy.ndarray or None
+    bob_bits : PackedBits or None
         Bob's corrected ``y|I_C`` (``ldpc`` only).
     """
 
@@ -66,7 +65,7 @@ class EcOutcome:
     frame_error_rate: Optional[float] = None
     efficiency: Optional[float] = None
     mbit_per_s: Optional[float] = None
-    bob_bits: Optional[np.ndarray] = field(default=None, repr=False)
+    bob_bits: Optional[PackedBits] = field(default=None, repr=False)
 
     @property
     def decoded(self) -> bool:

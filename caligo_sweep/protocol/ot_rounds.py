@@ -4,7 +4,9 @@ Bob's partition (:mod:`caligo_sweep.protocol.partition`) puts the matching-basis
 different-basis rounds into ``I_{1-C}``, each cut to the shorter count and kept in time order. A run's pairs arrive
 one batch at a time, in batch (= time) order, so :class:`RoundFiler` files each batch's rounds by basis agreement as
 it arrives and drops the batch: what it keeps is Alice's and Bob's bits on the matching rounds and on the different
-rounds, bit-packed, i.e. the two halves being built (2 bits per pair), never the bases or the whole run's pairs. The
+rounds, bit-packed (:class:`~caligo_sweep.engine.bitstring.PackedBits`), i.e. the two halves being built (half a
+byte per pair), never the bases or the whole run's pairs; the halves stay packed through reconciliation and
+amplification. The
 simulator holds both parties' records, so it can file the rounds before the wait; nothing filed is used before
 :meth:`RoundFiler.partition`, which the OT run calls only after the timing barrier has revealed the bases. The
 result equals :func:`~caligo_sweep.protocol.partition.ot_partition` applied to the concatenated run (tested).
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from caligo_sweep.engine import PairBits
+from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
 from caligo_sweep.errors import ConfigValueError
 
 #: Values of ``protocol.choice_bit``.
@@ -55,58 +58,41 @@ def choose_bit(setting: str, seed: int) -> int:
 
 @dataclass(frozen=True, eq=False)
 class OtHalves:
-    """The two halves after the partition: Alice's ``x|I_j`` and Bob's ``y|I_j`` (uint8 0/1, equal lengths).
+    """The two halves after the partition: Alice's ``x|I_j`` and Bob's ``y|I_j`` (packed, equal lengths).
 
     Parameters
     ----------
     choice_bit : int
         Bob's C: ``I_C`` is the matching-basis half.
-    alice : tuple of numpy.ndarray
+    alice : tuple of PackedBits
         ``(x|I_0, x|I_1)``.
-    bob : tuple of numpy.ndarray
+    bob : tuple of PackedBits
         ``(y|I_0, y|I_1)``; Bob uses only ``y|I_C``, ``y|I_{1-C}`` is kept for the obliviousness diagnostic.
     """
 
     choice_bit: int
-    alice: tuple[np.ndarray, np.ndarray] = field(repr=False)
-    bob: tuple[np.ndarray, np.ndarray] = field(repr=False)
+    alice: tuple[PackedBits, PackedBits] = field(repr=False)
+    bob: tuple[PackedBits, PackedBits] = field(repr=False)
 
     @property
     def half_bits(self) -> int:
         """Length of each half, ``min(#matching, #different)``."""
-        return int(self.alice[0].size)
+        return self.alice[0].n_bits
 
     def other_half_error_rate(self) -> float:
         """Bob's disagreement with x on ``I_{1-C}`` (about 1/2: his basis differed); nan for empty halves."""
         other = 1 - self.choice_bit
         if self.half_bits == 0:
             return float("nan")
-        return float(np.count_nonzero(self.alice[other] != self.bob[other]) / self.half_bits)
-
-
-class _PackedString:
-    """A growing bit string kept as packed pieces (one byte of padding at most per piece)."""
-
-    def __init__(self) -> None:
-        self._pieces: list[tuple[np.ndarray, int]] = []
-        self.size = 0
-
-    def append(self, bits: np.ndarray) -> None:
-        self._pieces.append((np.packbits(bits), int(bits.size)))
-        self.size += int(bits.size)
-
-    def first(self, n_bits: int) -> np.ndarray:
-        """The first ``n_bits`` bits, unpacked (uint8 0/1)."""
-        unpacked = [np.unpackbits(packed, count=count) for packed, count in self._pieces]
-        return np.concatenate([np.zeros(0, dtype=np.uint8), *unpacked])[:n_bits]
+        return self.alice[other].count_differences(self.bob[other]) / self.half_bits
 
 
 class RoundFiler:
     """Files the rounds of each arriving batch by basis agreement (a ``run_pairs`` bits sink)."""
 
     def __init__(self) -> None:
-        self._alice = {True: _PackedString(), False: _PackedString()}  # keyed by "bases match"
-        self._bob = {True: _PackedString(), False: _PackedString()}
+        self._alice = {True: PackedBitsBuilder(), False: PackedBitsBuilder()}  # keyed by "bases match"
+        self._bob = {True: PackedBitsBuilder(), False: PackedBitsBuilder()}
 
     def __call__(self, batch: PairBits) -> None:
         """Take one batch (in batch order) and keep only the bits of its rounds, split by basis agreement."""
@@ -121,8 +107,8 @@ class RoundFiler:
         if choice_bit not in (0, 1):
             raise ConfigValueError("protocol.choice_bit", "0 or 1", choice_bit)
         length = min(self._alice[True].size, self._alice[False].size)
-        known = (self._alice[True].first(length), self._bob[True].first(length))
-        unknown = (self._alice[False].first(length), self._bob[False].first(length))
+        known = (self._alice[True].build(length), self._bob[True].build(length))
+        unknown = (self._alice[False].build(length), self._bob[False].build(length))
         halves = (known, unknown) if choice_bit == 0 else (unknown, known)
         return OtHalves(
             choice_bit=choice_bit,

@@ -31,6 +31,11 @@ try:
 except ImportError as error:  # a checkout whose C extension was never built (or predates it)
     raise ImportError("the LDPC decoder's C extension is not built: run `pip install -e .` in the checkout") from error
 
+#: Frames one pass of :func:`decode_frames` updates at once (float32 lanes of an AVX2 register).
+LANES: int = _bp.LANES
+#: Value in :func:`decode_frames`' input of a bit both sides know to be 0 (a shortened position).
+KNOWN_SYMBOL: int = _bp.KNOWN_SYMBOL
+
 #: Magnitude of the LLR given to bits whose value both sides know (shortened positions). A check message is at most phi(2^-60) = 42.3
 #: nats, so no sum of them (a variable has at most a few hundred) can flip such a bit; phi of it is 0.
 KNOWN_BIT_LLR: float = 1.0e6
@@ -49,7 +54,8 @@ def decode_posterior(
     syndrome: np.ndarray,
     max_iterations: int,
 ) -> tuple[np.ndarray, int, bool]:
-    """Decode one frame by layered sum-product BP and return the final LLRs.
+    """Decode one frame by layered sum-product BP and return the final LLRs (the scalar single-frame kernel, the
+    reference :func:`decode_frames` is tested against).
 
     Parameters
     ----------
@@ -84,16 +90,94 @@ def decode_posterior(
     return posterior, iterations, converged
 
 
+def decode_frames(
+    row_pointer: np.ndarray,
+    column_index: np.ndarray,
+    frames: np.ndarray,
+    crossover_probability: float | np.ndarray,
+    syndromes: np.ndarray,
+    max_iterations: int,
+    *,
+    portable: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decode many frames of one code, :data:`LANES` at a time in SIMD lanes, each exactly as
+    :func:`decode_posterior` decodes it alone from :func:`channel_llr` (and :data:`KNOWN_BIT_LLR` at known bits).
+
+    The frames' values are interleaved lane by lane, so one pass over the graph updates :data:`LANES` frames with
+    vector instructions (AVX2 where the CPU has it, chosen at run time, else a portable build); a lane whose frame
+    stops takes the next one. Every lane does the single-frame decoder's float32 operations in the same order, so a
+    frame's bits, passes and flag do not depend on the other frames, on its lane or on the instruction set (tested).
+    The LLRs are formed lane by lane from one byte per bit, so a call costs 1 byte per frame bit, not 4.
+
+    Parameters
+    ----------
+    row_pointer, column_index : numpy.ndarray
+        Parity-check matrix in compressed-row form.
+    frames : numpy.ndarray
+        uint8 ``(n_frames, n_variables)``: Bob's bit (0 or 1), or :data:`KNOWN_SYMBOL` where both sides know a 0.
+        Overwritten with the hard decisions, and returned.
+    crossover_probability : float or numpy.ndarray
+        BSC crossover probability in (0, 1/2), one for all frames or one per frame.
+    syndromes : numpy.ndarray
+        uint8 ``(n_frames, n_checks)`` target syndromes.
+    max_iterations : int
+        Upper bound on passes per frame (>= 1).
+    portable : bool
+        Use the portable build even where AVX2 exists (same bits; for tests and benchmarks).
+
+    Returns
+    -------
+    bits : numpy.ndarray
+        ``frames``, now holding the uint8 hard decisions.
+    iterations : numpy.ndarray
+        int64 passes used per frame.
+    converged : numpy.ndarray
+        bool per frame: the hard decision satisfies every check.
+    """
+    if not (isinstance(frames, np.ndarray) and frames.dtype == np.uint8 and frames.ndim == 2 and frames.flags.c_contiguous):
+        raise ValueError("frames must be a C-contiguous 2-D uint8 array (it is overwritten with the decisions)")
+    syndromes = np.ascontiguousarray(syndromes, dtype=np.uint8)
+    n_frames = frames.shape[0]
+    if syndromes.ndim != 2 or syndromes.shape[0] != n_frames:
+        raise ValueError(f"need one frame row and one syndrome row per frame; got {frames.shape}, {syndromes.shape}")
+    magnitudes = np.broadcast_to(channel_magnitude(crossover_probability), (n_frames,)).astype(np.float32)
+    iterations = np.empty(n_frames, dtype=np.int64)
+    converged = np.empty(n_frames, dtype=np.uint8)
+    _bp.decode_frames(
+        np.ascontiguousarray(row_pointer, dtype=np.int64),
+        np.ascontiguousarray(column_index, dtype=np.int32),
+        frames,
+        magnitudes,
+        syndromes,
+        int(max_iterations),
+        KNOWN_BIT_LLR,
+        iterations,
+        converged,
+        bool(portable),
+    )
+    return frames, iterations, converged.astype(bool)
+
+
 def decode_syndrome(
     row_pointer: np.ndarray,
     column_index: np.ndarray,
-    channel_llr: np.ndarray,
+    y: np.ndarray,
+    crossover_probability: float,
     syndrome: np.ndarray,
     max_iterations: int,
 ) -> tuple[np.ndarray, int, bool]:
-    """:func:`decode_posterior` with the hard decision: (uint8 bits, passes used, whether every check holds)."""
-    posterior, iterations, converged = decode_posterior(row_pointer, column_index, channel_llr, syndrome, max_iterations)
-    return (posterior < 0).astype(np.uint8), iterations, converged
+    """One frame of Bob's bits ``y`` (uint8 0/1) on a BSC(``crossover_probability``) through :func:`decode_frames`:
+    (uint8 bits, passes used, whether every check holds)."""
+    bits, iterations, converged = decode_frames(
+        row_pointer, column_index, np.array(y, dtype=np.uint8)[None, :], crossover_probability,
+        np.asarray(syndrome)[None, :], max_iterations,
+    )
+    return bits[0], int(iterations[0]), bool(converged[0])
+
+
+def lanes_use_avx2() -> bool:
+    """Whether :func:`decode_frames` runs its AVX2 build on this CPU (else the portable one)."""
+    return bool(_bp.lanes_use_avx2())
 
 
 def phi(t: np.ndarray) -> np.ndarray:
@@ -104,7 +188,15 @@ def phi(t: np.ndarray) -> np.ndarray:
     return out
 
 
+def channel_magnitude(crossover_probability: float | np.ndarray) -> np.ndarray:
+    """``log((1 - p) / p)`` in float32: the channel LLR's magnitude on a BSC(p), p in (0, 1/2)."""
+    p = np.asarray(crossover_probability, dtype=np.float64)
+    if not np.all((p > 0.0) & (p < 0.5)):
+        raise ValueError(f"crossover probabilities must be in (0, 1/2); got {crossover_probability}")
+    return np.log((1.0 - p) / p).astype(np.float32)
+
+
 def channel_llr(bob_bits: np.ndarray, crossover_probability: float) -> np.ndarray:
     """Prior LLRs ``(1 - 2 y) log((1 - p) / p)`` (float32) of Bob's bits on a BSC(p)."""
-    magnitude = np.float32(np.log((1.0 - crossover_probability) / crossover_probability))
+    magnitude = channel_magnitude(crossover_probability)
     return np.where(bob_bits.astype(bool), -magnitude, magnitude).astype(np.float32)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash_direct
+from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
 from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
-from caligo_sweep.reconciliation.decoder import KNOWN_BIT_LLR, channel_llr, decode_syndrome, syndrome_of
+from caligo_sweep.reconciliation.decoder import KNOWN_SYMBOL, LANES, decode_frames, syndrome_of
 from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH, FRAME_GEOMETRY, require_frame_length
 from caligo_sweep.reconciliation.frames import (
     CodeChoice,
@@ -36,6 +37,10 @@ from caligo_sweep.reconciliation.model import design_efficiency
 
 DEFAULT_TAG_BITS = 32
 DEFAULT_MAX_ITERATIONS = 200
+#: Most frames per decoding task: many per lane, so that the lanes stay busy until a task's last frames (a lane takes
+#: the next frame when its frame stops; a failing frame holds one for DEFAULT_MAX_ITERATIONS passes), while a task's
+#: frames stay small (256 frames of 2^16 bits: 16 MiB, one byte per bit).
+FRAMES_PER_TASK = 32 * LANES
 
 
 def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSequence:
@@ -81,40 +86,54 @@ class AliceMessage:
         return int(self.syndromes.size + self.tags.size)
 
 
+def as_packed(bits: PackedBits | np.ndarray) -> PackedBits:
+    """``bits`` as a :class:`~caligo_sweep.engine.bitstring.PackedBits` (0/1 arrays are packed)."""
+    return bits if isinstance(bits, PackedBits) else PackedBits.from_bits(np.asarray(bits))
+
+
 def alice_message(
-    x: np.ndarray, choice: CodeChoice, seed: np.random.SeedSequence | int, tag_bits: int = DEFAULT_TAG_BITS
+    x: PackedBits | np.ndarray,
+    choice: CodeChoice,
+    seed: np.random.SeedSequence | int,
+    tag_bits: int = DEFAULT_TAG_BITS,
 ) -> AliceMessage:
-    """Syndromes and verification tags of Alice's bits ``x`` (uint8 0/1) frame by frame."""
+    """Syndromes and verification tags of Alice's bits ``x`` frame by frame (each frame unpacked only while used)."""
     require_integer("reconciliation.tag_bits", tag_bits, 1)
     seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    x = np.asarray(x, dtype=np.uint8)
+    x = as_packed(x)
     code = choice.code()
     bounds = frame_bounds(x.size, choice.payload_bits)
     positions = positions_by_frame_size(code, bounds)
     syndromes = np.empty((bounds.size - 1, code.n_checks), dtype=np.uint8)
     tags = np.empty((bounds.size - 1, tag_bits), dtype=np.uint8)
     for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
-        payload = x[start:stop]
+        payload = x.window(start, stop)
         frame_bits = embed(code, payload, positions[payload.size])
         syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits)
         tags[frame] = toeplitz_hash_direct(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
     return AliceMessage(choice, int(x.size), syndromes, tags, seed)
 
 
-def _decode_frame(
-    message: AliceMessage, frame: int, y_frame: np.ndarray, p: float, positions: np.ndarray, max_iterations: int
-) -> tuple[np.ndarray, bool, int]:
-    """Decode one frame from Bob's bits ``y_frame`` and check its tag: (payload, accepted, BP passes)."""
+def _decode_task(
+    message: AliceMessage, frames: range, y: PackedBits, bounds: np.ndarray, positions: dict, p: float, max_iterations: int
+) -> list[tuple[np.ndarray, bool, int]]:
+    """Decode the given frames from Bob's bits ``y`` (each unpacked only here) and check their tags:
+    (payload, accepted, BP passes) per frame."""
     code = message.choice.code()
-    llr = np.full(code.frame_length, KNOWN_BIT_LLR, dtype=np.float32)
-    llr[positions] = channel_llr(y_frame, p)
-    bits, used, converged = decode_syndrome(
-        code.row_pointer, code.column_index, llr, message.syndromes[frame], max_iterations
+    bits = np.full((len(frames), code.frame_length), KNOWN_SYMBOL, dtype=np.uint8)
+    for row, frame in enumerate(frames):
+        start, stop = int(bounds[frame]), int(bounds[frame + 1])
+        bits[row, positions[stop - start]] = y.window(start, stop)
+    bits, iterations, converged = decode_frames(
+        code.row_pointer, code.column_index, bits, p, message.syndromes[frames.start : frames.stop], max_iterations
     )
-    payload = bits[positions]
-    tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
-    tag = toeplitz_hash_direct(payload, tag_seed, message.tags.shape[1])
-    return payload, bool(converged) and bool(np.array_equal(tag, message.tags[frame])), used
+    outcomes = []
+    for row, frame in enumerate(frames):
+        payload = bits[row, positions[int(bounds[frame + 1] - bounds[frame])]]
+        tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
+        tag = toeplitz_hash_direct(payload, tag_seed, message.tags.shape[1])
+        outcomes.append((payload, bool(converged[row]) and bool(np.array_equal(tag, message.tags[frame])), int(iterations[row])))
+    return outcomes
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,8 +142,8 @@ class ReconciliationResult:
 
     Parameters
     ----------
-    bob_bits : numpy.ndarray
-        Bob's corrected bits (uint8; in failed frames, his best BP guess).
+    bob_bits : PackedBits
+        Bob's corrected bits (in failed frames, his best BP guess).
     frame_success : numpy.ndarray
         bool per frame: BP converged and the tag matched.
     leak_bits : int
@@ -139,7 +158,7 @@ class ReconciliationResult:
         Code used.
     """
 
-    bob_bits: np.ndarray
+    bob_bits: PackedBits
     frame_success: np.ndarray
     leak_bits: int
     efficiency: float
@@ -159,37 +178,45 @@ class ReconciliationResult:
 
 
 def bob_decode(
-    y: np.ndarray, message: AliceMessage, p: float, n_jobs: int = 1, max_iterations: int = DEFAULT_MAX_ITERATIONS
+    y: PackedBits | np.ndarray, message: AliceMessage, p: float, n_jobs: int = 1, max_iterations: int = DEFAULT_MAX_ITERATIONS
 ) -> ReconciliationResult:
     """Bob's side: decode every frame of ``message`` from his bits ``y`` and the calibrated crossover ``p``."""
     p = require_in_interval("reconciliation.qber", p, 0.0, 0.5, low_open=True, high_open=True)
     n_jobs = require_positive_integer("reconciliation.n_jobs", n_jobs)
-    y = np.asarray(y, dtype=np.uint8)
+    y = as_packed(y)
     if y.size != message.n_bits:
         raise ValueError(f"Bob's string has {y.size} bits, Alice's message covers {message.n_bits}")
     code = message.choice.code()
     bounds = frame_bounds(message.n_bits, message.choice.payload_bits)
     positions = positions_by_frame_size(code, bounds)
-    tasks = [
-        (message, frame, y[start:stop], p, positions[int(stop - start)], max_iterations)
-        for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:]))
-    ]
+    n_frames = bounds.size - 1
+    # Equal tasks, as many as the threads or a multiple of them, so that no thread waits for the last one.
+    n_tasks = -(-max(-(-n_frames // FRAMES_PER_TASK), 1) // n_jobs) * n_jobs
+    cuts = np.linspace(0, n_frames, min(n_tasks, max(n_frames, 1)) + 1).round().astype(int)
+    tasks = [range(first, stop) for first, stop in zip(cuts[:-1], cuts[1:]) if stop > first]
     started = time.perf_counter()
     if min(n_jobs, len(tasks)) > 1:
         from joblib import Parallel, delayed  # only a parallel decoding needs joblib
 
-        # One task per frame, taken by whichever thread is free: frames need very different numbers of BP passes.
-        parallel = Parallel(n_jobs=min(n_jobs, len(tasks)), backend="threading", batch_size=1)
-        frames = parallel(delayed(_decode_frame)(*task) for task in tasks)
+        # Tasks go to whichever thread is free (the C decoder releases the GIL) and come back in order.
+        parallel = Parallel(n_jobs=min(n_jobs, len(tasks)), backend="threading", batch_size=1, return_as="generator")
+        outcomes = parallel(
+            delayed(_decode_task)(message, frames, y, bounds, positions, p, max_iterations) for frames in tasks
+        )
     else:
-        frames = [_decode_frame(*task) for task in tasks]
+        outcomes = (_decode_task(message, frames, y, bounds, positions, p, max_iterations) for frames in tasks)
+    decoded = PackedBitsBuilder()  # frames arrive in order and are packed as they come
+    accepted, iterations = [], []
+    for task in outcomes:
+        for payload, frame_accepted, used in task:
+            decoded.append(payload)
+            accepted.append(frame_accepted)
+            iterations.append(used)
     elapsed = time.perf_counter() - started
-    decoded = [payload for payload, _, _ in frames]
-    iterations = [used for _, _, used in frames]
     entropy_bits = message.n_bits * binary_entropy(p)
     return ReconciliationResult(
-        bob_bits=np.concatenate(decoded) if decoded else np.zeros(0, dtype=np.uint8),
-        frame_success=np.array([accepted for _, accepted, _ in frames], dtype=bool),
+        bob_bits=decoded.build(),
+        frame_success=np.array(accepted, dtype=bool),
         leak_bits=message.leak_bits,
         efficiency=message.leak_bits / entropy_bits if entropy_bits > 0 else float("nan"),
         mean_iterations=float(np.mean(iterations)) if iterations else 0.0,

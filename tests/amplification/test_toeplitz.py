@@ -6,7 +6,8 @@ import scipy.linalg
 
 from caligo_sweep.amplification import draw_toeplitz_seed, toeplitz_hash, toeplitz_hash_direct
 from caligo_sweep.amplification import _gf2
-from caligo_sweep.amplification.toeplitz import pack_words, unpack_words
+from caligo_sweep.amplification.toeplitz import SEED_CHUNK_BITS, draw_toeplitz_seed_words, pack_words, unpack_words
+from caligo_sweep.engine.bitstring import PackedBits
 from caligo_sweep.protocol.ot_amplification import SPARSE_ERROR_COLUMNS, bob_hash
 
 
@@ -66,8 +67,16 @@ def test_bob_hash_by_linearity_equals_hashing_his_string(n_errors):
     bob = alice.copy()
     bob[rng.choice(n, n_errors, replace=False)] ^= 1
     seed = draw_toeplitz_seed(rng, n, m)
-    alice_hash = toeplitz_hash(alice, seed, m)
-    np.testing.assert_array_equal(bob_hash(bob, alice, alice_hash, seed, m), toeplitz_hash_direct(bob, seed, m))
+    alice_hash = PackedBits.from_bits(toeplitz_hash(alice, seed, m))
+    packed = [PackedBits.from_bits(bits) for bits in (bob, alice, seed)]
+    np.testing.assert_array_equal(bob_hash(*packed[:2], alice_hash, packed[2], m).unpack(), toeplitz_hash_direct(bob, seed, m))
+
+
+@pytest.mark.parametrize(("n", "m"), [(1, 1), (SEED_CHUNK_BITS, 1), (SEED_CHUNK_BITS + 3, 2), (3 * SEED_CHUNK_BITS - 5, 101)])
+def test_the_packed_seed_is_the_one_call_seed(n, m):
+    # The chunked draw must continue numpy's one-call stream exactly, or the same seed would give another S_0, S_1.
+    one_call = draw_toeplitz_seed(np.random.default_rng([n, m]), n, m)
+    np.testing.assert_array_equal(draw_toeplitz_seed_words(np.random.default_rng([n, m]), n, m), pack_words(one_call))
 
 
 def test_every_input_bit_reaches_the_output():

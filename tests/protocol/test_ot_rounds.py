@@ -31,8 +31,8 @@ def test_streamed_partition_equals_the_partition_of_the_whole_run(batches, choic
     sets = ot_partition(whole["alice_bases"], whole["bob_bases"], choice_bit)
     halves = _filed(batches, choice_bit)
     for j in (0, 1):
-        np.testing.assert_array_equal(halves.alice[j], whole["alice_bits"][sets[j]])
-        np.testing.assert_array_equal(halves.bob[j], whole["bob_bits"][sets[j]])
+        np.testing.assert_array_equal(halves.alice[j].unpack(), whole["alice_bits"][sets[j]])
+        np.testing.assert_array_equal(halves.bob[j].unpack(), whole["bob_bits"][sets[j]])
 
 
 def test_half_sizes_are_equal_and_independent_of_the_choice_bit(batches):
@@ -41,8 +41,8 @@ def test_half_sizes_are_equal_and_independent_of_the_choice_bit(batches):
         sizes[0].half_bits
     }
     # Alice receives (I_0, I_1): swapping C swaps the halves and nothing else.
-    np.testing.assert_array_equal(sizes[0].alice[0], sizes[1].alice[1])
-    np.testing.assert_array_equal(sizes[0].alice[1], sizes[1].alice[0])
+    np.testing.assert_array_equal(sizes[0].alice[0].unpack(), sizes[1].alice[1].unpack())
+    np.testing.assert_array_equal(sizes[0].alice[1].unpack(), sizes[1].alice[0].unpack())
 
 
 @pytest.mark.parametrize("choice_bit", [0, 1])
@@ -52,7 +52,7 @@ def test_bob_is_oblivious_of_the_other_half(batches, choice_bit):
     # different bases: Bob's bit is independent of Alice's, error rate 1/2 (5 sigma of a binomial mean)
     assert abs(halves.other_half_error_rate() - 0.5) < 5 * 0.5 / np.sqrt(n)
     # matching bases: the Werner QBER 2(1 - F)/3 = 2 %
-    known_errors = np.count_nonzero(halves.alice[choice_bit] != halves.bob[choice_bit]) / n
+    known_errors = halves.alice[choice_bit].count_differences(halves.bob[choice_bit]) / n
     assert abs(known_errors - 0.02) < 5 * np.sqrt(0.02 * 0.98 / n)
 
 

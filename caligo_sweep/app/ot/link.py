@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-import numpy as np
-
 from caligo_sweep.app.ot.columns import (
     calibration_columns,
     identity_columns,
@@ -36,6 +34,7 @@ from caligo_sweep.app.ot.stages import (
 )
 from caligo_sweep.app.ot.stopwatch import Stopwatch, timed
 from caligo_sweep.config.build import LinkRunSpec
+from caligo_sweep.engine.bitstring import PackedBits
 from caligo_sweep.protocol.ot_amplification import OtStrings, amplify
 from caligo_sweep.protocol.ot_rounds import choose_bit
 from caligo_sweep.protocol.security.analysis import analyse_nsm_security
@@ -135,5 +134,5 @@ def _saved_strings(strings: Optional[OtStrings], decision: Decision, choice_bit:
     """What ``engine.save_ot`` writes: the OT, or empty strings when the run produced none."""
     if strings is not None and decision.status == "ok":
         return strings
-    empty = np.zeros(0, dtype=np.uint8)
+    empty = PackedBits.empty()
     return OtStrings(choice_bit, empty, empty, empty)

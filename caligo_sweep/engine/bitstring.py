@@ -1,0 +1,163 @@
+"""Long bit strings kept packed, one bit per bit: the OT halves, Bob's corrected bits, the Toeplitz seeds.
+
+The layout is the engine's (:mod:`caligo_sweep.engine.bits`): bit ``i`` is bit ``i % 64`` of the little-endian
+``uint64`` word ``i // 64``, and the bits past the end of the last word are zero. So a string of ``n`` bits costs
+``n / 8`` bytes, its words go to the Toeplitz hash (:func:`caligo_sweep.amplification.toeplitz.toeplitz_hash_words`)
+as they are, and ``np.unpackbits(words.view(np.uint8), count=n, bitorder="little")`` gives one uint8 per bit. Only
+a window (:meth:`PackedBits.window`, e.g. one LDPC frame) is ever unpacked.
+
+A string is built piece by piece (:class:`PackedBitsBuilder`): the pieces are packed whole bytes, and the fewer than
+eight bits left over after a piece wait unpacked for the next one, so that joining never shifts bits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Bits per storage word.
+WORD_BITS = 64
+#: Set bits of each byte value (popcount table).
+_BYTE_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.uint8)
+#: Each byte value with its bit order reversed (little-order packed bytes to ``numpy.packbits``' default order).
+_BYTE_REVERSED = np.packbits(np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1), axis=1, bitorder="little")[:, 0]
+
+
+def _bytes_to_words(packed: np.ndarray) -> np.ndarray:
+    """Packed little-order bytes, zero-padded to whole ``uint64`` words."""
+    words = np.zeros(-(-packed.size // 8), dtype="<u8")
+    words.view(np.uint8)[: packed.size] = packed
+    return words
+
+
+@dataclass(frozen=True, eq=False)
+class PackedBits:
+    """An immutable string of ``n_bits`` bits in packed ``uint64`` words (module docstring).
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        ``ceil(n_bits / 64)`` little-endian ``uint64`` words; the bits past ``n_bits`` must be zero.
+    n_bits : int
+        Length of the string [bits].
+    """
+
+    words: np.ndarray = field(repr=False)
+    n_bits: int
+
+    def __post_init__(self) -> None:
+        words = np.ascontiguousarray(self.words, dtype="<u8")
+        if words.ndim != 1 or words.size != -(-self.n_bits // WORD_BITS):
+            raise ValueError(f"{self.n_bits} bits need {-(-self.n_bits // WORD_BITS)} words; got shape {words.shape}")
+        if self.n_bits % WORD_BITS and int(words[-1]) >> (self.n_bits % WORD_BITS):
+            raise ValueError("the bits past the end of a PackedBits must be zero")
+        words.setflags(write=False)
+        object.__setattr__(self, "words", words)
+        object.__setattr__(self, "n_bits", int(self.n_bits))
+
+    @classmethod
+    def from_bits(cls, bits: np.ndarray) -> PackedBits:
+        """Pack a 1-D array of 0/1 values (any integer or boolean dtype)."""
+        bits = np.asarray(bits)
+        if bits.ndim != 1:
+            raise ValueError(f"bits must be 1-D; got shape {bits.shape}")
+        return cls(_bytes_to_words(np.packbits(bits.astype(bool), bitorder="little")), bits.size)
+
+    @classmethod
+    def empty(cls) -> PackedBits:
+        """The string of no bits."""
+        return cls(np.zeros(0, dtype="<u8"), 0)
+
+    @property
+    def size(self) -> int:
+        """Length [bits] (as for a numpy array of the unpacked bits)."""
+        return self.n_bits
+
+    def _bytes(self) -> np.ndarray:
+        return self.words.view(np.uint8)
+
+    def window(self, start: int, stop: int) -> np.ndarray:
+        """Bits ``start`` to ``stop - 1`` unpacked (uint8 0/1); costs the window, not the string."""
+        if not 0 <= start <= stop <= self.n_bits:
+            raise ValueError(f"window [{start}, {stop}) outside a string of {self.n_bits} bits")
+        first_byte = start // 8
+        unpacked = np.unpackbits(self._bytes()[first_byte : -(-stop // 8)], bitorder="little")
+        return unpacked[start - 8 * first_byte : stop - 8 * first_byte]
+
+    def unpack(self) -> np.ndarray:
+        """All bits, one uint8 0/1 each (n bytes: for tests and small strings)."""
+        return self.window(0, self.n_bits)
+
+    def window_words(self, start: int, n_bits: int) -> np.ndarray:
+        """Bits ``start`` to ``start + n_bits - 1`` as packed words (bits past ``n_bits`` zero), by word shifts."""
+        if not (0 <= start and 0 <= n_bits and start + n_bits <= self.n_bits):
+            raise ValueError(f"window of {n_bits} bits at {start} outside a string of {self.n_bits} bits")
+        first_word, shift = divmod(start, WORD_BITS)
+        n_words = -(-n_bits // WORD_BITS)
+        source = np.zeros(n_words + 1, dtype="<u8")
+        available = self.words[first_word : first_word + n_words + 1]
+        source[: available.size] = available
+        if shift:
+            window = (source[:-1] >> np.uint64(shift)) | (source[1:] << np.uint64(WORD_BITS - shift))
+        else:
+            window = source[:-1].copy()
+        if n_bits % WORD_BITS:
+            window[-1] &= np.uint64((1 << (n_bits % WORD_BITS)) - 1)
+        return window
+
+    def packbits(self) -> np.ndarray:
+        """The bytes ``numpy.packbits(self.unpack())`` gives (big bit order, ``ceil(n / 8)`` bytes), by table."""
+        return _BYTE_REVERSED[self._bytes()[: -(-self.n_bits // 8)]]
+
+    def equals(self, other: PackedBits) -> bool:
+        """Same length and the same bits."""
+        return self.n_bits == other.n_bits and bool(np.array_equal(self.words, other.words))
+
+    def count_differences(self, other: PackedBits) -> int:
+        """Positions where the two strings (of equal length) differ: the popcount of their XOR."""
+        self._check_same_length(other)
+        return int(_BYTE_POPCOUNT[self._bytes() ^ other._bytes()].sum(dtype=np.int64))
+
+    def difference_positions(self, other: PackedBits) -> np.ndarray:
+        """Increasing positions (int64) where the two strings differ; costs n/64 plus the differences."""
+        self._check_same_length(other)
+        differing = self.words ^ other.words
+        word_index = np.flatnonzero(differing)
+        bits = np.unpackbits(differing[word_index].view(np.uint8), bitorder="little").reshape(-1, WORD_BITS)
+        rows, columns = np.nonzero(bits)
+        return word_index[rows] * WORD_BITS + columns
+
+    def _check_same_length(self, other: PackedBits) -> None:
+        if other.n_bits != self.n_bits:
+            raise ValueError(f"strings of {self.n_bits} and {other.n_bits} bits cannot be compared")
+
+
+class PackedBitsBuilder:
+    """Appends pieces of bits (unpacked, e.g. one batch's filed rounds) into packed bytes (module docstring)."""
+
+    def __init__(self) -> None:
+        self._pieces: list[np.ndarray] = []
+        self._tail = np.zeros(0, dtype=np.uint8)
+        self.size = 0
+
+    def append(self, bits: np.ndarray) -> None:
+        """Append 0/1 values (uint8 or bool, 1-D)."""
+        new = np.asarray(bits, dtype=np.uint8)
+        self.size += new.size
+        joined = np.concatenate([self._tail, new])
+        whole = joined.size - joined.size % 8
+        if whole:
+            self._pieces.append(np.packbits(joined[:whole], bitorder="little"))
+        self._tail = joined[whole:]
+
+    def build(self, n_bits: int | None = None) -> PackedBits:
+        """The first ``n_bits`` bits appended (all by default) as a :class:`PackedBits`."""
+        n_bits = self.size if n_bits is None else n_bits
+        if not 0 <= n_bits <= self.size:
+            raise ValueError(f"n_bits must be in [0, {self.size}]; got {n_bits}")
+        packed = np.concatenate([np.zeros(0, dtype=np.uint8), *self._pieces, np.packbits(self._tail, bitorder="little")])
+        words = _bytes_to_words(packed[: -(-n_bits // 8)])
+        if n_bits % WORD_BITS:
+            words[-1] &= np.uint64((1 << (n_bits % WORD_BITS)) - 1)
+        return PackedBits(words, n_bits)
