@@ -6,7 +6,7 @@
  * GF(2) polynomial product t(z) x(z). The input is cut into blocks X_b of B bits (B = m rounded up to whole words);
  * block b needs the seed segment S_b of 2B bits that starts at bit n - (b + 1) B, and contributes coefficients
  * B - 1 .. B + m - 2 of S_b(z) X_b(z). With S_b = S0 + z^B S1 those are the upper half of S0 X_b and the lower half
- * of S1 X_b: two B x B products per block, by Karatsuba down to 8-word schoolbook products of 64 x 64 -> 128-bit
+ * of S1 X_b: two B x B products per block, by Karatsuba down to 16-word schoolbook products of 64 x 64 -> 128-bit
  * carry-less multiplications. Everything is XOR and AND, so the result is exact by construction.
  *
  * The carry-less multiply is PCLMULQDQ where the CPU has it (chosen at run time) or a portable shift-and-xor loop;
@@ -25,7 +25,7 @@
 #define HAVE_X86 0
 #endif
 
-#define SCHOOLBOOK_WORDS 8
+#define SCHOOLBOOK_WORDS 16
 
 /* A 127-bit carry-less product of two words, or a sum of them. */
 typedef struct {
@@ -41,20 +41,10 @@ typedef struct {
  * scratch holds at least 16 n + 64 words (odd sizes at every level need about 15 n). */
 typedef void (*middle_fn)(pair_t *out, const uint64_t *a, const uint64_t *b, size_t n, uint64_t *scratch);
 
-#define DEFINE_MIDDLE_PRODUCT(NAME, ATTR, CLMUL)                                                                 \
+#define DEFINE_MIDDLE_PRODUCT(NAME, ATTR, SCHOOLBOOK)                                                            \
     ATTR static void NAME(pair_t *out, const uint64_t *a, const uint64_t *b, size_t n, uint64_t *scratch) {       \
         if (n <= SCHOOLBOOK_WORDS) {                                                                              \
-            for (size_t i = 0; i < n; i++) {                                                                      \
-                uint64_t lo = 0, hi = 0;                                                                          \
-                for (size_t j = 0; j < n; j++) {                                                                  \
-                    uint64_t plo, phi;                                                                            \
-                    CLMUL(plo, phi, a[n - 1 + i - j], b[j]);                                                      \
-                    lo ^= plo;                                                                                    \
-                    hi ^= phi;                                                                                    \
-                }                                                                                                 \
-                out[i].lo = lo;                                                                                   \
-                out[i].hi = hi;                                                                                   \
-            }                                                                                                     \
+            SCHOOLBOOK(out, a, b, n);                                                                             \
             return;                                                                                               \
         }                                                                                                         \
         if (n % 2) {                                                                                              \
@@ -98,16 +88,46 @@ typedef void (*middle_fn)(pair_t *out, const uint64_t *a, const uint64_t *b, siz
         (hi) = hi_;                                                                                               \
     } while (0)
 
-DEFINE_MIDDLE_PRODUCT(middle_portable, , CLMUL_PORTABLE)
+/* The schoolbook middle product (definition above) of n <= SCHOOLBOOK_WORDS words, word by word. */
+static void schoolbook_portable(pair_t *out, const uint64_t *a, const uint64_t *b, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        uint64_t lo = 0, hi = 0;
+        for (size_t j = 0; j < n; j++) {
+            uint64_t plo, phi;
+            CLMUL_PORTABLE(plo, phi, a[n - 1 + i - j], b[j]);
+            lo ^= plo;
+            hi ^= phi;
+        }
+        out[i].lo = lo;
+        out[i].hi = hi;
+    }
+}
+
+DEFINE_MIDDLE_PRODUCT(middle_portable, , schoolbook_portable)
 
 #if HAVE_X86
-#define CLMUL_PCLMUL(lo, hi, x, y)                                                                                \
-    do {                                                                                                          \
-        __m128i p_ = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)(x)), _mm_cvtsi64_si128((long long)(y)), 0); \
-        (lo) = (uint64_t)_mm_cvtsi128_si64(p_);                                                                   \
-        (hi) = (uint64_t)_mm_extract_epi64(p_, 1);                                                                \
-    } while (0)
-DEFINE_MIDDLE_PRODUCT(middle_pclmul, __attribute__((target("pclmul,sse4.1"))), CLMUL_PCLMUL)
+/* The same with PCLMULQDQ: 128-bit loads of (a[k], a[k + 1]) and (b[j], b[j + 1]) give the two products of output
+ * i = k + 1 + j - (n - 1) by two multiplies (a[k + 1] b[j] and a[k] b[j + 1]), summed in a 128-bit register laid out
+ * as pair_t. */
+__attribute__((target("pclmul,sse4.1"))) static void schoolbook_pclmul(pair_t *out, const uint64_t *a,
+                                                                       const uint64_t *b, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        __m128i sum = _mm_setzero_si128();
+        size_t j = 0;
+        for (; j + 1 < n; j += 2) {
+            const __m128i a_pair = _mm_loadu_si128((const __m128i *)(a + n - 2 + i - j));
+            const __m128i b_pair = _mm_loadu_si128((const __m128i *)(b + j));
+            sum = _mm_xor_si128(sum, _mm_clmulepi64_si128(a_pair, b_pair, 0x01));
+            sum = _mm_xor_si128(sum, _mm_clmulepi64_si128(a_pair, b_pair, 0x10));
+        }
+        if (j < n)
+            sum = _mm_xor_si128(sum, _mm_clmulepi64_si128(_mm_loadl_epi64((const __m128i *)(a + n - 1 + i - j)),
+                                                          _mm_loadl_epi64((const __m128i *)(b + j)), 0x00));
+        _mm_storeu_si128((__m128i *)(out + i), sum);
+    }
+}
+
+DEFINE_MIDDLE_PRODUCT(middle_pclmul, __attribute__((target("pclmul,sse4.1"))), schoolbook_pclmul)
 #endif
 
 static middle_fn choose_kernel(int portable) {

@@ -8,9 +8,9 @@ along diagonals; every seed gives a distinct matrix, and the family is two-unive
 a slice of the product of the polynomials ``t(z)`` and ``x(z)`` over GF(2). The C extension ``_gf2`` computes that
 slice directly in GF(2)[z]: the input is cut into blocks of ``B`` bits (``m`` rounded up to whole 64-bit words);
 each block needs ``m`` coefficients of the product of the block with a ``2B``-bit seed segment, a *middle product*,
-which the transposed Karatsuba step [2]_ computes with three half-size middle products, down to 8-word schoolbook
+which the transposed Karatsuba step [2]_ computes with three half-size middle products, down to 16-word schoolbook
 products of 64 x 64-bit carry-less multiplications (PCLMULQDQ where the CPU has it, chosen at run time, else a
-portable shift-and-xor loop with the same bits). Cost: about ``n / m`` Karatsuba products of ``m`` bits, 1.6 s for
+portable shift-and-xor loop with the same bits). Cost: about ``n / m`` Karatsuba products of ``m`` bits, 1.0 s for
 ``5e7 -> 4e6`` bits on one core (``benchmarks/bench_ot_run.py``).
 
 Exactness: every operation is an XOR or AND of bits, so the result is the GF(2) matrix product by construction (no

@@ -13,6 +13,7 @@ added, and beyond that Bob's string is hashed in full. The bits are those of has
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,20 +93,28 @@ def bob_hash(
     return PackedBits(result, ot_length_bits)
 
 
-def amplify(halves: OtHalves, bob_bits: PackedBits, ot_length_bits: int, seed: int) -> OtStrings:
-    """Hash ``x|I_0``, ``x|I_1`` (Alice) and Bob's corrected ``y|I_C`` to ``ot_length_bits`` bits each."""
+def amplify(halves: OtHalves, bob_bits: PackedBits, ot_length_bits: int, seed: int, n_jobs: int = 1) -> OtStrings:
+    """Hash ``x|I_0``, ``x|I_1`` (Alice) and Bob's corrected ``y|I_C`` to ``ot_length_bits`` bits each.
+
+    With ``n_jobs >= 2`` Alice's two hashes run in two threads (the C hash releases the GIL); the strings do not
+    depend on it.
+    """
     if not 1 <= ot_length_bits <= halves.half_bits:
         raise ValueError(f"ot_length_bits must be in [1, {halves.half_bits}]; got {ot_length_bits}")
-    seeds = [
-        PackedBits(
-            draw_toeplitz_seed_words(
-                np.random.default_rng(ot_seed(seed, (*AMPLIFICATION_SPAWN_KEY, j))), halves.half_bits, ot_length_bits
-            ),
-            halves.half_bits + ot_length_bits - 1,
+
+    def alice_half(j: int) -> tuple[PackedBits, PackedBits]:
+        rng = np.random.default_rng(ot_seed(seed, (*AMPLIFICATION_SPAWN_KEY, j)))
+        seed_bits = PackedBits(
+            draw_toeplitz_seed_words(rng, halves.half_bits, ot_length_bits), halves.half_bits + ot_length_bits - 1
         )
-        for j in (0, 1)
-    ]
-    alice = [_hash(halves.alice[j], seeds[j], ot_length_bits) for j in (0, 1)]
+        return seed_bits, _hash(halves.alice[j], seed_bits, ot_length_bits)
+
+    if n_jobs >= 2:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            (seeds_0, hash_0), (seeds_1, hash_1) = pool.map(alice_half, (0, 1))
+    else:
+        (seeds_0, hash_0), (seeds_1, hash_1) = alice_half(0), alice_half(1)
+    seeds, alice = (seeds_0, seeds_1), (hash_0, hash_1)
     choice = halves.choice_bit
     sc = bob_hash(bob_bits, halves.alice[choice], alice[choice], seeds[choice], ot_length_bits)
     return OtStrings(choice, alice[0], alice[1], sc)

@@ -16,6 +16,7 @@ leak count, without decoding; the frame error rate is the table's. ``assumed``: 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -97,9 +98,14 @@ def reconcile_with_ldpc(
     if qber is None:
         return _no_code("ldpc", half_bits)
     choice = select_code(qber, frame_length, half_bits, tag_bits)
-    messages = [
-        alice_message(halves.alice[j], choice, ot_seed(seed, (*RECONCILIATION_SPAWN_KEY, j)), tag_bits) for j in (0, 1)
-    ]
+    def message(j: int):
+        return alice_message(halves.alice[j], choice, ot_seed(seed, (*RECONCILIATION_SPAWN_KEY, j)), tag_bits)
+
+    if n_jobs >= 2:  # the two halves' messages in two threads (the syndrome loop and the hash release the GIL)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            messages = list(pool.map(message, (0, 1)))
+    else:
+        messages = [message(0), message(1)]
     known = halves.choice_bit
     result = bob_decode(halves.bob[known], messages[known], qber, n_jobs)
     leak = messages[1 - known].leak_bits

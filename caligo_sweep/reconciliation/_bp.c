@@ -337,6 +337,44 @@ static PyObject *py_decode_frames(PyObject *module, PyObject *args) {
     return result;
 }
 
+/* syndrome(row_pointer, column_index, bits, out): out[c] = XOR of bits[column_index[k]] over the edges k of c. */
+static PyObject *py_syndrome(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *objects[4];
+    if (!PyArg_ParseTuple(args, "OOOO", &objects[0], &objects[1], &objects[2], &objects[3])) return NULL;
+    static const struct { const char *name; Py_ssize_t itemsize; const char *kinds; int writable; } SYNDROME_ARRAYS[] = {
+        {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"bits", 1, "B", 0}, {"syndrome", 1, "B", 1},
+    };
+    Py_buffer views[4];
+    int held = 0;
+    while (held < 4 && get_buffer(objects[held], &views[held], SYNDROME_ARRAYS[held].name, 1,
+                                  SYNDROME_ARRAYS[held].itemsize, SYNDROME_ARRAYS[held].kinds,
+                                  SYNDROME_ARRAYS[held].writable) == 0)
+        held++;
+    PyObject *result = NULL;
+    if (held == 4) {
+        const Graph g = {views[0].buf, views[1].buf, views[0].shape[0] - 1, NULL};
+        if (views[3].shape[0] != g.n_checks)
+            PyErr_SetString(PyExc_ValueError, "syndrome: need one output bit per check");
+        else if (check_graph(&g, views[1].shape[0], views[2].shape[0]) == 0) {
+            const uint8_t *bits = views[2].buf;
+            uint8_t *out = views[3].buf;
+            Py_BEGIN_ALLOW_THREADS
+            for (Py_ssize_t check = 0; check < g.n_checks; check++) {
+                uint8_t parity = 0;
+                for (int64_t k = g.row_pointer[check]; k < g.row_pointer[check + 1]; k++)
+                    parity ^= bits[g.column_index[k]];
+                out[check] = parity & 1;
+            }
+            Py_END_ALLOW_THREADS
+            result = Py_None;
+            Py_INCREF(result);
+        }
+    }
+    while (held > 0) PyBuffer_Release(&views[--held]);
+    return result;
+}
+
 static PyObject *py_lanes_use_avx2(PyObject *module, PyObject *args) {
     (void)module, (void)args;
     return PyBool_FromLong(choose_lane_pass(0) != lane_pass_portable);
@@ -375,6 +413,8 @@ static PyMethodDef methods[] = {
      " converged, portable) -> None\n\nDecode many frames of one code, LANES at a time in SIMD lanes, each exactly as"
      " decode() would (AVX2 where the CPU has it unless portable). frames holds Bob's bits (2: known zero) and is"
      " overwritten with the hard decisions; writes passes and convergence flags."},
+    {"syndrome", py_syndrome, METH_VARARGS,
+     "syndrome(row_pointer, column_index, bits, syndrome) -> None\n\nH bits mod 2 (bits uint8 0/1) into syndrome."},
     {"lanes_use_avx2", py_lanes_use_avx2, METH_NOARGS, "Whether decode_frames uses its AVX2 build by default."},
     {"phi", py_phi, METH_VARARGS,
      "phi(t, out) -> None\n\nphi(t) = log((e^t + 1) / (e^t - 1)) of float32 t, as the decoder evaluates it."},

@@ -42,9 +42,15 @@ KNOWN_BIT_LLR: float = 1.0e6
 
 
 def syndrome_of(row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """Syndrome ``H bits mod 2`` (uint8, one entry per check) of a compressed-row parity-check matrix."""
-    edge_bits = bits[column_index].astype(np.uint8)
-    return np.bitwise_xor.reduceat(edge_bits, row_pointer[:-1]).astype(np.uint8)
+    """Syndrome ``H bits mod 2`` (uint8, one entry per check) of a compressed-row parity-check matrix (C loop)."""
+    syndrome = np.empty(np.asarray(row_pointer).size - 1, dtype=np.uint8)
+    _bp.syndrome(
+        np.ascontiguousarray(row_pointer, dtype=np.int64),
+        np.ascontiguousarray(column_index, dtype=np.int32),
+        np.ascontiguousarray(bits, dtype=np.uint8),
+        syndrome,
+    )
+    return syndrome
 
 
 def decode_posterior(

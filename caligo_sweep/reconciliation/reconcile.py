@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash_direct
+from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash
 from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
 from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
@@ -110,7 +110,7 @@ def alice_message(
         payload = x.window(start, stop)
         frame_bits = embed(code, payload, positions[payload.size])
         syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits)
-        tags[frame] = toeplitz_hash_direct(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
+        tags[frame] = toeplitz_hash(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
     return AliceMessage(choice, int(x.size), syndromes, tags, seed)
 
 
@@ -131,7 +131,7 @@ def _decode_task(
     for row, frame in enumerate(frames):
         payload = bits[row, positions[int(bounds[frame + 1] - bounds[frame])]]
         tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
-        tag = toeplitz_hash_direct(payload, tag_seed, message.tags.shape[1])
+        tag = toeplitz_hash(payload, tag_seed, message.tags.shape[1])
         outcomes.append((payload, bool(converged[row]) and bool(np.array_equal(tag, message.tags[frame])), int(iterations[row])))
     return outcomes
 

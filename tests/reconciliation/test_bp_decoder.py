@@ -131,3 +131,10 @@ def test_malformed_graph_is_refused_before_decoding(column_index, syndrome, mess
     row_pointer = np.array([0, 2, 4], dtype=np.int64)
     with pytest.raises(ValueError, match=message):
         decode_syndrome(row_pointer, np.array(column_index), np.zeros(3, np.uint8), 0.1, np.array(syndrome), 10)
+
+
+def test_syndrome_is_the_sparse_matrix_product():
+    row_pointer, column_index, matrix = small_code(64, 0.50)
+    bits = np.random.default_rng(3).integers(0, 2, (5, 1024), dtype=np.uint8)
+    for word in bits:
+        np.testing.assert_array_equal(syndrome_of(row_pointer, column_index, word), (matrix @ word) % 2)

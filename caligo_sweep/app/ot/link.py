@@ -40,6 +40,7 @@ from caligo_sweep.protocol.ot_rounds import choose_bit
 from caligo_sweep.protocol.security.analysis import analyse_nsm_security
 from caligo_sweep.protocol.security.sources import epr_link_statistics
 from caligo_sweep.results.row import ResultRow
+from caligo_sweep.runner.workers import resolve_n_jobs
 
 
 def run_ot_link(
@@ -109,7 +110,8 @@ def run_ot_link(
     strings = None
     if decision.status == "ok" and halves is not None:
         with timed(stopwatch, "amplification"):
-            strings = amplify(halves, ec.bob_bits, security.ot_length_bits, config.seed)
+            amplify_jobs = resolve_n_jobs(config.workers.n_jobs, 2, outer_jobs)
+            strings = amplify(halves, ec.bob_bits, security.ot_length_bits, config.seed, amplify_jobs)
         if not strings.correct:
             decision = Decision("aborted", "amplification: Bob's S_C differs from Alice's (undetected decoding "
                                 "error); no OT output", True)
