@@ -87,7 +87,7 @@ def run_ot_link(
     with timed(stopwatch, "calibration"):
         calibration = run_calibration(spec)
     with timed(stopwatch, "quantum phase"):
-        phase = quantum_phase(spec, progress=progress, outer_jobs=outer_jobs, run_dir=run_dir)
+        phase = quantum_phase(spec, progress=progress, outer_jobs=outer_jobs, run_dir=run_dir, stopwatch=stopwatch)
     estimation = sift_and_estimate(spec, phase)
     timing = wait_and_reveal(spec, phase.output.sim_time_ns)
     counts = phase.output.counts

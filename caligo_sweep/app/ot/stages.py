@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from caligo_sweep.app.ot.stopwatch import Stopwatch
 from caligo_sweep.config.build import LinkRunSpec, RunSpec
 from caligo_sweep.engine import PairBits
 from caligo_sweep.protocol.calibration import Calibration, calibrate_link, calibrate_rate, model_calibration
@@ -58,15 +59,21 @@ class QuantumPhase:
 
 
 def quantum_phase(
-    spec: RunSpec, *, progress: bool, outer_jobs: Optional[int], run_dir: Optional[Path]
+    spec: RunSpec,
+    *,
+    progress: bool,
+    outer_jobs: Optional[int],
+    run_dir: Optional[Path],
+    stopwatch: Optional[Stopwatch] = None,
 ) -> QuantumPhase:
     """Deliver and measure the OT rounds batch by batch; on the bits path file each batch (and stream it to
-    ``<run_dir>/pairs`` with ``engine.save_bits``), so no more than a batch plus the halves being built is held."""
+    ``<run_dir>/pairs`` with ``engine.save_bits``), so no more than a batch plus the halves being built is held.
+    A ``stopwatch`` gets the filing time as stage ``filing``."""
     config = spec.config
     sinks: list[Callable[[PairBits], None]] = []
     rounds = RoundFiler() if spec.ot.ec_model == "ldpc" else None
     if rounds is not None:
-        sinks.append(rounds)
+        sinks.append(_timed_sink(rounds, stopwatch, "filing"))
     if config.engine.save_bits:
         if run_dir is None:
             raise ValueError("engine.save_bits needs a run_dir to stream the pairs into")
@@ -92,6 +99,20 @@ def execution_settings(spec: RunSpec) -> dict[str, Any]:
         "backend": config.workers.backend,
         "sampling": config.engine.sampling,
     }
+
+
+def _timed_sink(
+    sink: Callable[[PairBits], None], stopwatch: Optional[Stopwatch], name: str
+) -> Callable[[PairBits], None]:
+    """``sink``, adding its time to stage ``name`` of ``stopwatch`` (``sink`` itself without one)."""
+    if stopwatch is None:
+        return sink
+
+    def timed_sink(batch: PairBits) -> None:
+        with stopwatch.stage(name):
+            sink(batch)
+
+    return timed_sink
 
 
 def _fan_out(sinks: list[Callable[[PairBits], None]]) -> Callable[[PairBits], None]:
