@@ -289,7 +289,7 @@ def main() -> None:
         level = lookup(0.05, 65536).efficiency  # the shipped table's measured f at QBER 5 %
     else:
         level = next(row["level"] for row in search(args, rng)[65536] if abs(row["qber"] - 0.05) < 1e-9)
-    speed = throughput(65536, level, 8 if args.quick else 48, rng)
+    speed = throughput(65536, level, 16 if args.quick else 256, rng)
     print(
         f"decoder at QBER 5 %, n=65536, f={level:.4f}: {speed['mbit_per_s_1']:.2f} Mbit/s "
         f"per core, {speed['mbit_per_s_2']:.2f} Mbit/s in 2 threads (parallel efficiency "
