@@ -23,6 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
+from caligo_sweep.engine.bitstring import popcount
 from caligo_sweep.engine.counts import PairCounts, check_n_pairs, sample_attempts
 from caligo_sweep.engine.packed_bernoulli import WORD_BITS, packed_bernoulli
 from caligo_sweep.physics.model import PhysicalModel
@@ -99,9 +100,9 @@ class PairBits:
         marginals = {}  # (basis_alice, basis_bob) -> (pairs, alice ones, bob ones, both ones)
         for basis_pair, mask in (((1, 1), both_x), ((1, 0), alice_bases ^ both_x), ((0, 1), bob_bases ^ both_x)):
             marginals[basis_pair] = np.array(
-                [_popcount(mask), _popcount(mask & alice_bits), _popcount(mask & bob_bits), _popcount(mask & both_ones)]
+                [popcount(mask), popcount(mask & alice_bits), popcount(mask & bob_bits), popcount(mask & both_ones)]
             )
-        totals = np.array([self.n_pairs, _popcount(alice_bits), _popcount(bob_bits), _popcount(both_ones)])
+        totals = np.array([self.n_pairs, popcount(alice_bits), popcount(bob_bits), popcount(both_ones)])
         marginals[(0, 0)] = totals - sum(marginals.values())
         outcome_counts = np.zeros((2, 2, 4), dtype=np.int64)
         for basis_pair, (n, n_alice, n_bob, n_both) in marginals.items():
@@ -124,12 +125,6 @@ class PairBits:
             for name in PACKED_FIELDS
         }
         return cls(**fields, n_pairs=sum(p.n_pairs for p in parts), attempts=sum(p.attempts for p in parts))
-
-
-def _popcount(words: np.ndarray) -> int:
-    """Number of set bits in a uint64 word array (summed in uint32 while that cannot overflow: 2x faster)."""
-    accumulator = np.uint32 if words.size < 2**26 else np.int64
-    return int(np.bitwise_count(words).sum(dtype=accumulator))
 
 
 def conditional_probabilities(model: PhysicalModel) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:

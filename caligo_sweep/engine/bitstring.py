@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Bits per storage word.
-WORD_BITS = 64
-#: Set bits of each byte value (popcount table).
-_BYTE_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.uint8)
+from caligo_sweep.engine.packed_bernoulli import WORD_BITS
 #: Each byte value with its bit order reversed (little-order packed bytes to ``numpy.packbits``' default order).
 _BYTE_REVERSED = np.packbits(np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1), axis=1, bitorder="little")[:, 0]
+
+
+def popcount(words: np.ndarray) -> int:
+    """Number of set bits in a uint64 word array (summed in uint32 while that cannot overflow: 2x faster)."""
+    accumulator = np.uint32 if words.size < 2**26 else np.int64
+    return int(np.bitwise_count(words).sum(dtype=accumulator))
 
 
 def _bytes_to_words(packed: np.ndarray) -> np.ndarray:
@@ -117,7 +120,7 @@ class PackedBits:
     def count_differences(self, other: PackedBits) -> int:
         """Positions where the two strings (of equal length) differ: the popcount of their XOR."""
         self._check_same_length(other)
-        return int(_BYTE_POPCOUNT[self._bytes() ^ other._bytes()].sum(dtype=np.int64))
+        return popcount(self.words ^ other.words)
 
     def difference_positions(self, other: PackedBits) -> np.ndarray:
         """Increasing positions (int64) where the two strings differ; costs n/64 plus the differences."""

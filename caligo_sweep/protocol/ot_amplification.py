@@ -13,7 +13,6 @@ added, and beyond that Bob's string is hashed in full. The bits are those of has
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import numpy as np
 
 from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed_words, toeplitz_hash_words
 from caligo_sweep.engine.bitstring import PackedBits
-from caligo_sweep.protocol.ot_rounds import AMPLIFICATION_SPAWN_KEY, OtHalves, ot_seed
+from caligo_sweep.protocol.ot_rounds import AMPLIFICATION_SPAWN_KEY, OtHalves, for_both_halves, ot_seed
 
 #: Most wrong bits of Bob's I_C for which his hash adds columns of T instead of hashing his string in full.
 SPARSE_ERROR_COLUMNS = 256
@@ -109,12 +108,7 @@ def amplify(halves: OtHalves, bob_bits: PackedBits, ot_length_bits: int, seed: i
         )
         return seed_bits, _hash(halves.alice[j], seed_bits, ot_length_bits)
 
-    if n_jobs >= 2:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            (seeds_0, hash_0), (seeds_1, hash_1) = pool.map(alice_half, (0, 1))
-    else:
-        (seeds_0, hash_0), (seeds_1, hash_1) = alice_half(0), alice_half(1)
-    seeds, alice = (seeds_0, seeds_1), (hash_0, hash_1)
+    seeds, alice = zip(*for_both_halves(alice_half, n_jobs))
     choice = halves.choice_bit
     sc = bob_hash(bob_bits, halves.alice[choice], alice[choice], seeds[choice], ot_length_bits)
     return OtStrings(choice, alice[0], alice[1], sc)

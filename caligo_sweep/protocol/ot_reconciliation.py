@@ -16,14 +16,13 @@ leak count, without decoding; the frame error rate is the table's. ``assumed``: 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
 
 from caligo_sweep.engine.bitstring import PackedBits
 from caligo_sweep.entropy import binary_entropy
-from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, ot_seed
-from caligo_sweep.reconciliation import alice_message, bob_decode, lookup, select_code
+from caligo_sweep.protocol.ot_rounds import RECONCILIATION_SPAWN_KEY, OtHalves, for_both_halves, ot_seed
+from caligo_sweep.reconciliation import AliceMessage, alice_message, bob_decode, lookup, select_code
 from caligo_sweep.reconciliation.frames import frame_count, plan_leak_bits
 from caligo_sweep.reconciliation.model import measured_qber_range
 
@@ -98,14 +97,11 @@ def reconcile_with_ldpc(
     if qber is None:
         return _no_code("ldpc", half_bits)
     choice = select_code(qber, frame_length, half_bits, tag_bits)
-    def message(j: int):
+
+    def message(j: int) -> AliceMessage:
         return alice_message(halves.alice[j], choice, ot_seed(seed, (*RECONCILIATION_SPAWN_KEY, j)), tag_bits)
 
-    if n_jobs >= 2:  # the two halves' messages in two threads (the syndrome loop and the hash release the GIL)
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            messages = list(pool.map(message, (0, 1)))
-    else:
-        messages = [message(0), message(1)]
+    messages = for_both_halves(message, n_jobs)
     known = halves.choice_bit
     result = bob_decode(halves.bob[known], messages[known], qber, n_jobs)
     leak = messages[1 - known].leak_bits

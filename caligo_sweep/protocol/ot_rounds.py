@@ -18,7 +18,9 @@ seeds of half ``j`` and her privacy-amplification seed of half ``j`` each have t
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -39,6 +41,21 @@ AMPLIFICATION_SPAWN_KEY = (0x9A, 0x5EED)
 def ot_seed(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:
     """The OT stream ``key`` of the run's root ``seed``."""
     return np.random.SeedSequence(seed, spawn_key=key)
+
+
+Result = TypeVar("Result")
+
+
+def for_both_halves(work: Callable[[int], Result], n_jobs: int) -> tuple[Result, Result]:
+    """``(work(0), work(1))``, in two threads when ``n_jobs >= 2`` (the C kernels the halves run release the GIL).
+
+    The results do not depend on ``n_jobs``: each half draws from its own stream.
+    """
+    if n_jobs >= 2:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first, second = pool.map(work, (0, 1))
+        return first, second
+    return work(0), work(1)
 
 
 def choose_bit(setting: str, seed: int) -> int:

@@ -87,11 +87,13 @@ static inline float negate_if(float x, int flip) {
     return x;
 }
 
-static int satisfies(const Graph *g, const float *posterior) {
+/* Whether the hard decision satisfies every check: posterior[v * stride] is variable v's LLR and
+ * syndrome[c * stride] check c's bit (stride 1 for one frame, LANES for one lane of decode_frames()). */
+static int satisfies(const Graph *g, const float *posterior, const uint8_t *syndrome, Py_ssize_t stride) {
     for (Py_ssize_t check = 0; check < g->n_checks; check++) {
-        int parity = g->syndrome[check] != 0;
+        int parity = syndrome[check * stride] != 0;
         for (int64_t k = g->row_pointer[check]; k < g->row_pointer[check + 1]; k++)
-            parity ^= posterior[g->column_index[k]] < 0.0f;
+            parity ^= posterior[g->column_index[k] * stride] < 0.0f;
         if (parity) return 0;
     }
     return 1;
@@ -150,7 +152,7 @@ static long decode(const Graph *g, float *restrict posterior, float *restrict ch
         }
         done = unsatisfied == 0 && !flipped;
     }
-    *converged = done || satisfies(g, posterior);
+    *converged = done || satisfies(g, posterior, g->syndrome, 1);
     return iterations;
 }
 
@@ -168,20 +170,26 @@ static const struct {
 };
 enum { ROWS, COLUMNS, LLR, SYNDROME, POSTERIOR, N_ARRAYS };
 
-/* A C-contiguous 1-D buffer of ARRAYS[which], or -1 with a ValueError. */
-static int get_array(PyObject *object, Py_buffer *view, int which) {
-    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (ARRAYS[which].writable ? PyBUF_WRITABLE : 0);
-    if (PyObject_GetBuffer(object, view, flags) < 0) return -1;
+/* A C-contiguous buffer of ndim dimensions, item size and format code, or -1 with a ValueError. */
+static int get_buffer(PyObject *object, Py_buffer *view, const char *name, int ndim, Py_ssize_t itemsize,
+                      const char *kinds, int writable) {
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0)
+        return -1;
     const char *format = view->format ? view->format : "B";
     if (*format == '<' || *format == '=' || *format == '@') format++;
-    if (view->ndim != 1 || view->itemsize != ARRAYS[which].itemsize || strlen(format) != 1 ||
-        !strchr(ARRAYS[which].kinds, *format)) {
-        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous 1-D array of %zd-byte items '%s'",
-                     ARRAYS[which].name, ARRAYS[which].itemsize, ARRAYS[which].kinds);
+    if (view->ndim != ndim || view->itemsize != itemsize || strlen(format) != 1 || !strchr(kinds, *format)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous %d-D array of %zd-byte items '%s'", name, ndim,
+                     itemsize, kinds);
         PyBuffer_Release(view);
         return -1;
     }
     return 0;
+}
+
+/* A C-contiguous 1-D buffer of ARRAYS[which], or -1 with a ValueError. */
+static int get_array(PyObject *object, Py_buffer *view, int which) {
+    return get_buffer(object, view, ARRAYS[which].name, 1, ARRAYS[which].itemsize, ARRAYS[which].kinds,
+                      ARRAYS[which].writable);
 }
 
 /* row_pointer spans n_edges edges and every index stays inside the n_variables (the kernels do no bounds checks). */
@@ -246,22 +254,6 @@ static PyObject *py_decode(PyObject *module, PyObject *args) {
     PyObject *result = held == N_ARRAYS ? decode_arrays(views, max_iterations) : NULL;
     while (held > 0) PyBuffer_Release(&views[--held]);
     return result;
-}
-
-/* A C-contiguous buffer of ndim dimensions, item size and format code, or -1 with a ValueError. */
-static int get_buffer(PyObject *object, Py_buffer *view, const char *name, int ndim, Py_ssize_t itemsize,
-                      const char *kinds, int writable) {
-    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0)
-        return -1;
-    const char *format = view->format ? view->format : "B";
-    if (*format == '<' || *format == '=' || *format == '@') format++;
-    if (view->ndim != ndim || view->itemsize != itemsize || strlen(format) != 1 || !strchr(kinds, *format)) {
-        PyErr_Format(PyExc_ValueError, "%s: expected a contiguous %d-D array of %zd-byte items '%s'", name, ndim,
-                     itemsize, kinds);
-        PyBuffer_Release(view);
-        return -1;
-    }
-    return 0;
 }
 
 /* decode_frames(): the graph (views[ROWS], views[COLUMNS]) and the frame arrays, shapes checked. */

@@ -111,17 +111,6 @@ static void load_lane(const FrameBatch *b, Py_ssize_t frame, int lane, vf *poste
         syndrome[c * LANES + lane] = frame < 0 ? 0 : b->syndromes[frame * b->graph->n_checks + c];
 }
 
-/* Whether the hard decision of lane satisfies every check (satisfies() on one lane). */
-static int lane_satisfies(const Graph *g, const vf *posterior, const uint8_t *syndrome, int lane) {
-    for (Py_ssize_t check = 0; check < g->n_checks; check++) {
-        int parity = syndrome[check * LANES + lane] != 0;
-        for (int64_t k = g->row_pointer[check]; k < g->row_pointer[check + 1]; k++)
-            parity ^= posterior[g->column_index[k]][lane] < 0.0f;
-        if (parity) return 0;
-    }
-    return 1;
-}
-
 /* vf the lanes need: posterior, check messages, pass scratch; n_checks * LANES syndrome bytes follow them. */
 static size_t lane_vectors(const FrameBatch *b, int max_degree) {
     return (size_t)(b->n_variables + b->n_edges + 4 * (Py_ssize_t)max_degree);
@@ -151,7 +140,7 @@ static void decode_lanes(const FrameBatch *b, LanePass pass, int max_degree, vf 
             const int done = unsatisfied[lane] == 0 && flipped[lane] == 0;
             if (!done && used[lane] < b->max_iterations) continue;
             b->iterations[frame] = used[lane];
-            b->converged[frame] = done || lane_satisfies(b->graph, posterior, syndrome, lane);
+            b->converged[frame] = done || satisfies(b->graph, (const float *)posterior + lane, syndrome + lane, LANES);
             for (Py_ssize_t v = 0; v < b->n_variables; v++)
                 b->frames[frame * b->n_variables + v] = posterior[v][lane] < 0.0f;
             lane_frame[lane] = next < b->n_frames ? next++ : -1;

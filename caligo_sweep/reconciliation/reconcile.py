@@ -191,9 +191,10 @@ def bob_decode(
     positions = positions_by_frame_size(code, bounds)
     n_frames = bounds.size - 1
     # Equal tasks, as many as the threads or a multiple of them, so that no thread waits for the last one.
-    n_tasks = -(-max(-(-n_frames // FRAMES_PER_TASK), 1) // n_jobs) * n_jobs
-    cuts = np.linspace(0, n_frames, min(n_tasks, max(n_frames, 1)) + 1).round().astype(int)
-    tasks = [range(first, stop) for first, stop in zip(cuts[:-1], cuts[1:]) if stop > first]
+    # tasks of about FRAMES_PER_TASK frames, a multiple of n_jobs of them (no thread idles at the end), none empty
+    n_tasks = min(n_frames, n_jobs * -(-n_frames // (n_jobs * FRAMES_PER_TASK)))
+    cuts = np.linspace(0, n_frames, n_tasks + 1).round().astype(int)
+    tasks = [range(first, stop) for first, stop in zip(cuts[:-1], cuts[1:])]
     started = time.perf_counter()
     if min(n_jobs, len(tasks)) > 1:
         from joblib import Parallel, delayed  # only a parallel decoding needs joblib
