@@ -47,6 +47,30 @@ def test_basic_sweeper_has_what_the_subclass_uses():
     assert issubclass(PrevalidatedSweeper, BasicSweeper)
     assert list(inspect.signature(BasicSweeper.setup).parameters) == ["self", "hydra_context", "task_function", "config"]
     assert list(inspect.signature(BasicSweeper.validate_batch_is_legal).parameters) == ["self", "batch"]
+    assert list(inspect.signature(BasicSweeper.sweep).parameters) == ["self", "arguments"]
+    assert list(inspect.signature(BasicSweeper.split_arguments).parameters) == ["overrides", "max_batch_size"]
+    assert list(inspect.signature(BasicSweeper._parse_config).parameters) == ["self"]
     source = inspect.getsource(BasicSweeper)
-    for attribute in ("self.batch_index", "self.overrides", "self.config"):
+    for attribute in ("self.batch_index", "self.config", "self.max_batch_size", "self.hydra_context"):
         assert attribute in source, attribute
+    # the job list the subclass checks before Hydra's sweep() is the one sweep() builds, and sweep() writes
+    # multirun.yaml before it validates the first batch (so the check must come before it)
+    sweep_source = inspect.getsource(BasicSweeper.sweep)
+    assert "self.split_arguments(overrides, self.max_batch_size)" in sweep_source
+    assert sweep_source.index("multirun.yaml") < sweep_source.index("self.validate_batch_is_legal(batch)")
+
+
+def test_the_flag_table_is_hydras():
+    from hydra._internal.utils import get_args_parser
+
+    from caligo_sweep.app.cli_flags import HYDRA_FLAGS
+
+    actions = [action for action in get_args_parser()._actions if action.option_strings]
+    expected = {
+        tuple(action.option_strings): (
+            {0: "no", None: "one", "?": "optional"}[action.nargs],
+            tuple(action.choices) if action.choices else None,
+        )
+        for action in actions
+    }
+    assert {flag.names: (flag.value, flag.choices) for flag in HYDRA_FLAGS} == expected

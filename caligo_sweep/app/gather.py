@@ -129,6 +129,17 @@ def format_counts(counts: dict[str, int]) -> str:
     return " ".join(f"{name}={counts.get(name, 0)}" for name in names)
 
 
+def not_a_sweep_folder(folder: Path) -> Optional[str]:
+    """Why ``folder`` is not a sweep folder (no job list and no numbered job folder), or None when it is one."""
+    if not folder.is_dir():
+        return "which is not a folder" if folder.exists() else "which does not exist"
+    if (folder / RESULT_FILE).exists():
+        return f"which is a single run's folder (its row is {RESULT_FILE})"
+    if read_plan(folder) is None and not any(p.is_dir() and p.name.isdigit() for p in folder.iterdir()):
+        return "which holds neither jobs.json nor numbered job folders"
+    return None
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """``caligo-sweep-gather DIR``: rebuild the table and figures of a sweep folder."""
     parser = argparse.ArgumentParser(
@@ -137,8 +148,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("sweep_dir", type=Path, help="the multirun's folder (hydra.sweep.dir)")
     args = parser.parse_args(argv)
     sweep_dir: Path = args.sweep_dir
-    if not sweep_dir.is_dir():
-        print(f"caligo-sweep-gather: error: DIR must be a sweep folder; got {str(sweep_dir)!r}", file=sys.stderr)
+    problem = not_a_sweep_folder(sweep_dir)
+    if problem is not None:
+        print(f"caligo-sweep-gather: error: DIR must be a sweep folder; got {str(sweep_dir)!r}, {problem}",
+              file=sys.stderr)  # fmt: skip
         sys.exit(EXIT_GATHER_FAILED)
     try:
         table = gather_sweep(sweep_dir)

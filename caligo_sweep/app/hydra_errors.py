@@ -62,7 +62,7 @@ def describe_input_error(error: BaseException, args: Sequence[str] = ()) -> Opti
         group, _, value = str(error.missing_cfg_file).rpartition("/")
         return f"{group} must be one of {', '.join(sorted(error.options))}; got {value!r}"
     if isinstance(error, OverrideParseException) or isinstance(error.__cause__, OverrideParseException):
-        return f"{_unparsable(args) or 'an override'} cannot be parsed: {_first_line(error)}"
+        return f"{_unparsable(args) or 'an override'} cannot be parsed: {_grammar_problem(_first_line(error))}"
     if isinstance(error, ConfigCompositionException):
         return _describe_composition(error)
     if isinstance(error, OmegaConfBaseException):
@@ -86,6 +86,26 @@ def _unparsable(args: Sequence[str]) -> Optional[str]:
     return None
 
 
+#: What the override grammar's parser (ANTLR) says, in the words of the command line.
+_GRAMMAR_PROBLEMS = (
+    (re.compile(r"mismatched input '<EOF>'"), lambda m: "it ends where a value is expected (nothing after a comma?)"),
+    (re.compile(r"(?:mismatched|extraneous) input '(.*?)'"), lambda m: f"{m.group(1)!r} is not expected there"),
+    (re.compile(r"no viable alternative at input '(.*?)'"), lambda m: f"{m.group(1)!r} is not expected there"),
+    (re.compile(r"token recognition error at: '(.*?)'"), lambda m: f"the character {m.group(1)!r} is not expected"),
+    (re.compile(r"missing '(.*?)' at"), lambda m: f"a {m.group(1)!r} is missing"),
+)
+_GRAMMAR_HINT = "write key=value; quote a value with spaces or special characters, e.g. key='a,b'"
+
+
+def _grammar_problem(text: str) -> str:
+    """The parser's complaint without its token lists, and how to write an override."""
+    for pattern, explain in _GRAMMAR_PROBLEMS:
+        found = pattern.search(text)
+        if found:
+            return f"{explain(found)} ({_GRAMMAR_HINT})"
+    return f"{text.split(' expecting ')[0]} ({_GRAMMAR_HINT})"
+
+
 def _describe_composition(error: Exception) -> str:
     text = str(error)
     cause = error.__cause__
@@ -99,22 +119,37 @@ def _describe_composition(error: Exception) -> str:
 
 
 def _describe_omegaconf(cause: BaseException, given: str) -> str:
+    """One line for OmegaConf's ``cause``; ``given`` is the override as typed (``key=value``) where known."""
     full_key = str(getattr(cause, "full_key", "") or "")
     message = str(getattr(cause, "msg", cause))
+    key, has_value, typed_value = given.partition("=")
+    key = key.lstrip("+~")
     if "not in struct" in message or "Missing key" in message or "not in '" in message:
-        key = given.split("=", 1)[0].lstrip("+~")
         parent = full_key.rpartition(".")[0]
-        names = field_names(getattr(cause, "object_type", None))
         where = parent or "the top level"
-        return f"{key} is not a known key; {where} has keys {', '.join(names)}"
+        return f"{key} is not a known key; {where} has keys {', '.join(_keys_of(cause))}"
+    if full_key and key.startswith(full_key + "."):  # link.length.x=1: a key below a key that holds a value
+        return f"{key} is not a known key; {full_key} holds a value, not keys"
     not_bool = _NOT_A_BOOL.search(message)
     if not_bool:
         return f"{full_key} must be true or false; got {not_bool.group(1)!r}"
     conversion = _CONVERSION_ERROR.search(message)
     if conversion:
         value, target = conversion.groups()
-        return f"{full_key} must be {_TYPE_WORDS.get(target, target.lower())}; got {value!r}"
+        shown = typed_value if has_value and key == full_key else value  # as the user typed it, not Python's repr
+        return f"{full_key} must be {_TYPE_WORDS.get(target, target.lower())}; got {shown!r}"
     return f"{full_key}: {_first_line(cause)}" if full_key else _first_line(cause)
+
+
+def _keys_of(cause: BaseException) -> list[str]:
+    """The keys the node of an unknown key has: its schema's fields, or the keys of a node without a schema."""
+    from omegaconf import DictConfig
+
+    names = field_names(getattr(cause, "object_type", None))
+    parent = getattr(cause, "parent_node", None)
+    if not names and isinstance(parent, DictConfig):
+        names = sorted(str(name) for name in parent.keys())
+    return names
 
 
 def field_names(schema: Any) -> list[str]:

@@ -24,7 +24,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from caligo_sweep.app.hydra_errors import InputError, describe_input_error, field_names
 from caligo_sweep.app.kinds import get_kind, registered_kinds
 from caligo_sweep.app.sweep_configs import is_plain_override
-from caligo_sweep.app.sweep_state import PLAN_FILE
+from caligo_sweep.app.sweep_state import PLAN_FILE, read_plan
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.results.io import RESULT_FILE, TABLE_FILES
 
@@ -122,14 +122,33 @@ def check_no_deletions(overrides: list[str]) -> None:
             raise InputError(f"{text.split('=', 1)[0]}: deleting a key is not supported; every key has a value")
 
 
+def check_each_key_once(overrides: list[str]) -> None:
+    """Refuse a key given twice (``nsm.r=0.5 nsm.r=0.7``): Hydra would keep the last one without a word."""
+    seen: dict[str, str] = {}
+    for text in overrides:
+        key = text.lstrip("+~").split("=", 1)[0]
+        if key in seen:
+            raise InputError(
+                f"{key} is given twice ({seen[key]!r} and {text!r}); give it once (several values with -m sweep them)"
+            )
+        seen[key] = text
+
+
+def check_composed_job(config: DictConfig) -> None:
+    """The checks of one composed job config with its ``hydra`` node, whatever its output folder."""
+    overrides = list(config.hydra.overrides.task)
+    check_no_deletions(overrides)
+    check_each_key_once(overrides)
+    task = task_config(config)
+    check_groups_of_kind(overrides, task.kind)
+    check_job(task)
+
+
 def check_single_run(config: DictConfig) -> None:
     """Checks of a single run (``on_run_start``): the job's config and its output folder."""
-    check_no_deletions(list(config.hydra.overrides.task))
-    task = task_config(config)
-    check_groups_of_kind(list(config.hydra.overrides.task), task.kind)
-    if task.resume:
+    if config.get("resume"):
         raise ConfigValueError("resume", "false in a single run (it finishes a multirun: add -m)", True)
-    check_job(task)
+    check_composed_job(config)
     check_output_folder("hydra.run.dir", Path(config.hydra.run.dir))
 
 
@@ -137,11 +156,17 @@ def check_multirun(config: DictConfig) -> None:
     """Checks of a multirun (``on_multirun_start``): the sweep folder, then every swept value of every key."""
     sweep_dir = Path(config.hydra.sweep.dir)
     resume = bool(config.get("resume"))
-    if resume and not sweep_dir.is_dir():
+    if resume and read_plan(sweep_dir) is None:
+        held = "does not exist" if not sweep_dir.is_dir() else "holds no jobs.json: nothing to resume"
         raise InputError(
-            f"hydra.sweep.dir must be an existing sweep folder with resume=true; got {str(sweep_dir)!r}"
+            f"hydra.sweep.dir must be the folder of a started sweep with resume=true (run without resume=true for a "
+            f"new sweep); got {str(sweep_dir)!r}, which {held}"
         )
     check_output_folder("hydra.sweep.dir", sweep_dir, existing_results_allowed=resume)
+    check_each_key_once(list(config.hydra.overrides.task))
+    optimising = "optuna" in str(config.hydra.sweeper.get("_target_", "")).lower()
+    if optimising and config.get("objective") is None:
+        raise ConfigValueError("objective", "a numeric result column for an optimising sweeper (the column it optimises)", None)
     for variant in _sweep_variants(config):
         check_groups_of_kind(list(config.hydra.overrides.task), variant.kind)
         check_job(variant)
@@ -168,6 +193,10 @@ def _sweep_variants(config: DictConfig) -> Iterator[DictConfig]:
     for override, candidates in zip(overrides, values):
         if not candidates:
             raise InputError(f"{override.key_or_group} must be given at least one value; got {override.input_line!r}")
+        if override.is_interval_sweep() and not override.value().start < override.value().end:
+            raise InputError(
+                f"{override.key_or_group}=interval(low, high) needs low < high; got {override.input_line!r}"
+            )
     if "BasicSweeper" in type_name or "PrevalidatedSweeper" in type_name:
         for override in overrides:
             if override.is_interval_sweep():

@@ -145,6 +145,7 @@ def _report_failure(error: CaligoError, in_multirun: bool, exit_code: int) -> No
         log.error("Job failed: %s", error)
         return
     if tracebacks_requested():
-        raise error
-    print(f"caligo-sweep: error: {error}", file=sys.stderr)
+        traceback.print_exception(error)
+    else:
+        print(f"caligo-sweep: error: {error}", file=sys.stderr)
     sys.exit(exit_code)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import signal
 import string
 import sys
+import traceback
 from types import FrameType
 from typing import Optional
 
@@ -21,7 +22,9 @@ from omegaconf import DictConfig
 
 from caligo_sweep.app.callbacks import InputRefused
 from caligo_sweep.app.config_path import CONFIG_NAME, config_directory, config_search_path
+from caligo_sweep.app.cli_flags import PROGRAM, read_flags
 from caligo_sweep.app.hydra_errors import (
+    InputError,
     describe_input_error,
     normalise_integer_literals,
     request_tracebacks_from_hydra,
@@ -30,8 +33,8 @@ from caligo_sweep.app.hydra_errors import (
 from caligo_sweep.app.sweep_state import STATE
 from caligo_sweep.config.store import register_configs
 
-#: Flags that ask for the app's help (Hydra's own ``--hydra-help`` is left to Hydra).
-HELP_FLAGS = ("--help", "-h")
+#: Flag that asks for the app's help (Hydra's own ``--hydra-help`` is left to Hydra), as :func:`read_flags` names it.
+HELP_FLAGS = ("--help",)
 #: Flags that make a multirun (they take no value, so they can move in front of the overrides).
 MULTIRUN_FLAGS = ("-m", "--multirun")
 #: Exit codes (see :mod:`caligo_sweep.app.job`): bad input, failed jobs.
@@ -61,14 +64,21 @@ def _hydra_app(cfg: DictConfig) -> Optional[float]:
 def main() -> None:
     """Run Hydra on the command line and turn its outcome into one line and an exit code."""
     request_tracebacks_from_hydra()
+    sys.argv[0] = PROGRAM  # what Hydra's own argparse messages call the program (not __main__.py)
     sys.argv[1:] = normalise_integer_literals(multirun_flag_first(sys.argv[1:]))
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
+    try:
+        command_line = read_flags(sys.argv[1:])
+    except InputError as error:
+        _refuse(error)
     register_configs()
-    if any(arg in HELP_FLAGS for arg in sys.argv[1:]):
-        print_help([arg for arg in sys.argv[1:] if not arg.startswith("-")])
+    if any(flag in command_line.flags for flag in HELP_FLAGS):
+        print_help(command_line.overrides)
         return
     try:
+        if "--cfg" in command_line.flags and "--multirun" not in command_line.flags:
+            check_shown_config(command_line.overrides)
         _hydra_app()
     except KeyboardInterrupt as stop:
         _report_interruption(getattr(stop, "signum", signal.SIGINT))
@@ -100,12 +110,10 @@ def print_help(overrides: list[str]) -> None:
     Hydra's own ``--help`` lists the options of every config group of every installed plugin whether the template
     shows them or not, which takes over a second; this template lists the groups itself.
     """
-    from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf, open_dict
 
     try:
-        with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
-            cfg = compose(config_name=CONFIG_NAME, overrides=overrides, return_hydra_config=True)
+        cfg = _compose(overrides)
     except Exception as error:  # noqa: BLE001  (a bad override gets the one-line treatment of any run)
         _refuse(error)
     template = string.Template(cfg.hydra.help.template)
@@ -114,12 +122,33 @@ def print_help(overrides: list[str]) -> None:
     print(template.safe_substitute(CONFIG=OmegaConf.to_yaml(cfg)))
 
 
+def _compose(overrides: list[str]) -> DictConfig:
+    """The config Hydra composes for ``overrides``, with its ``hydra`` node (outside a run: no folder, no job)."""
+    from hydra import compose, initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+        return compose(config_name=CONFIG_NAME, overrides=overrides, return_hydra_config=True)
+
+
+def check_shown_config(overrides: list[str]) -> None:
+    """``--cfg``: check the config it shows as a run would check it (without the run folder, which is not made)."""
+    from caligo_sweep.app.input_checks import check_composed_job
+
+    check_composed_job(_compose(overrides))
+
+
 def _refuse(error: BaseException) -> None:
-    """One line and exit code 2 for an input error; any other error is raised again with its traceback."""
+    """One line and exit code 2 for an input error; any other error is raised again with its traceback.
+
+    With ``HYDRA_FULL_ERROR=1`` an input error shows its traceback instead of the line, and still exits with 2.
+    """
     message = describe_input_error(error, sys.argv[1:])
-    if message is None or tracebacks_requested():
+    if message is None:
         raise error
-    print(f"caligo-sweep: error: {message}", file=sys.stderr)
+    if tracebacks_requested():
+        traceback.print_exception(error)
+    else:
+        print(f"{PROGRAM}: error: {message}", file=sys.stderr)
     sys.exit(EXIT_BAD_INPUT)
 
 

@@ -29,6 +29,7 @@ from caligo_sweep.physics.checks import (
     require_bool,
     require_in_interval,
     require_non_negative,
+    require_positive,
     require_positive_integer,
 )
 from caligo_sweep.physics.device import DeviceNoise
@@ -242,8 +243,9 @@ def _auto_link(link: AutoLinkSchema, eta_semantics: str, detector_error: float) 
         detector_error=detector_error,
         length_km=link.length,
     )
+    t_cycle = require_positive("link.t_cycle", link.t_cycle)  # named as the auto group names it
     if choice == "perfect":
-        return PerfectLink(state_delay_ns=link.t_cycle)
+        return PerfectLink(state_delay_ns=t_cycle)
     if choice == "depolarise":
         return DepolariseLink(fidelity=link.fidelity, prob_success=link.prob_success, t_cycle_ns=link.t_cycle)
     heralded = HeraldedLinkSchema(

@@ -72,12 +72,12 @@ def build_ot_settings(config: RunSchema) -> OtSettings:
             "reconciliation.method", "model or assumed unless engine.sampling=bits and source=link", settings.method
         )
     if method == "assumed":
-        _require_null("reconciliation.frame_length", settings.frame_length, "reconciliation=assumed")
-        _require_null("reconciliation.tag_bits", settings.tag_bits, "reconciliation=assumed")
+        _require_null("reconciliation.frame_length", settings.frame_length, "with reconciliation=assumed (no frames)")
+        _require_null("reconciliation.tag_bits", settings.tag_bits, "with reconciliation=assumed (no frames)")
         efficiency = require_in_interval("reconciliation.efficiency", settings.efficiency, 1.0, math.inf)
         frame_length = tag_bits = None
     else:
-        _require_null("reconciliation.efficiency", settings.efficiency, "reconciliation=assumed")
+        _require_null("reconciliation.efficiency", settings.efficiency, "unless reconciliation=assumed")
         efficiency = None
         frame_length = require_frame_length(settings.frame_length)
         tag_bits = require_integer("reconciliation.tag_bits", settings.tag_bits, 1)
@@ -96,5 +96,6 @@ def build_ot_settings(config: RunSchema) -> OtSettings:
 
 
 def _require_null(key: str, value: object, condition: str) -> None:
+    """Refuse a value where ``condition`` (e.g. ``"unless reconciliation=assumed"``) says the key must be null."""
     if value is not None:
-        raise ConfigValueError(key, f"null unless {condition}", value)
+        raise ConfigValueError(key, f"null {condition}", value)

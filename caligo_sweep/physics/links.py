@@ -19,7 +19,7 @@ from typing import ClassVar, Protocol
 
 import numpy as np
 
-from caligo_sweep.physics.checks import require_in_interval, require_non_negative, require_positive
+from caligo_sweep.physics.checks import require_in_interval, require_positive
 from caligo_sweep.physics.states import BellIndex, bell_density_matrix, maximally_mixed
 
 #: netsquid-netbuilder's default speed of light in fibre [km/s].
@@ -32,8 +32,12 @@ def travel_time_ns(length_km: float, speed_of_light_km_s: float) -> float:
 
 
 def _checked_travel_time_ns(length_km: float, speed_of_light_km_s: float) -> float:
-    """Travel time [ns] over a fibre given by the user, after checking ``link.length`` and ``link.speed_of_light``."""
-    length = require_non_negative("link.length", length_km)
+    """Travel time [ns] over a fibre given by the user, after checking ``link.length`` and ``link.speed_of_light``.
+
+    The length must be > 0: it is the attempt time of a perfect or depolarise link, and a 0 ns attempt would make
+    the pair rate infinite.
+    """
+    length = require_positive("link.length", length_km)
     speed = require_positive("link.speed_of_light", speed_of_light_km_s)
     return travel_time_ns(length, speed)
 
@@ -122,7 +126,7 @@ class PerfectLink(_DirectDelivery):
     Parameters
     ----------
     state_delay_ns : float
-        Time from request to delivery [ns], >= 0 (netbuilder ``PerfectQLinkConfig.state_delay``, default 1000 ns).
+        Time from request to delivery [ns], > 0 (an attempt takes time; netbuilder ``PerfectQLinkConfig.state_delay``, default 1000 ns).
     """
 
     state_delay_ns: float = 1000.0
@@ -130,7 +134,7 @@ class PerfectLink(_DirectDelivery):
     model_name: ClassVar[str] = "perfect"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "state_delay_ns", require_non_negative("link.state_delay", self.state_delay_ns))
+        object.__setattr__(self, "state_delay_ns", require_positive("link.state_delay", self.state_delay_ns))
 
     @classmethod
     def from_length(cls, length_km: float, speed_of_light_km_s: float = DEFAULT_SPEED_OF_LIGHT_KM_S) -> PerfectLink:
@@ -171,7 +175,8 @@ class DepolariseLink(_DirectDelivery):
     prob_success : float
         Probability that one attempt succeeds, in (0, 1].
     t_cycle_ns : float
-        Duration of one attempt [ns], >= 0 (netbuilder ``t_cycle``).
+        Duration of one attempt [ns], > 0 (a 0 ns attempt would make the pair rate infinite; netbuilder
+        ``t_cycle``).
     """
 
     fidelity: float
@@ -187,7 +192,7 @@ class DepolariseLink(_DirectDelivery):
         prob_success = require_in_interval("link.prob_success", self.prob_success, 0.0, 1.0, low_open=True)
         object.__setattr__(self, "fidelity", fidelity)
         object.__setattr__(self, "prob_success", prob_success)
-        object.__setattr__(self, "t_cycle_ns", require_non_negative("link.t_cycle", self.t_cycle_ns))
+        object.__setattr__(self, "t_cycle_ns", require_positive("link.t_cycle", self.t_cycle_ns))
 
     @classmethod
     def from_length(

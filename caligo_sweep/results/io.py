@@ -37,8 +37,18 @@ class UnreadableRow(Exception):
     """A ``result.json`` that is missing, empty, torn or not a row; the message says which."""
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it; it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
     """Create or replace ``path`` with what ``write(handle)`` writes, atomically (temporary file, fsync, rename).
+
+    The file gets the mode any new file gets (``0666`` less the umask), not the ``0600`` of a temporary file, so a
+    cluster group that reads the other results reads these too.
 
     Raises
     ------
@@ -51,6 +61,7 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
         with handle:
             write(handle)
             handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
             os.fsync(handle.fileno())
         os.replace(handle.name, path)
     except BaseException:

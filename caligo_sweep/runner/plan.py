@@ -76,13 +76,26 @@ def batch_seed_sequences(seed: int, n_batches: int) -> list[np.random.SeedSequen
 
 #: Single-core speed of the two sampling paths, the slow end of what ``benchmarks/bench_engine.py`` measures on the
 #: heralded link with device noise (docs/performance.md), so that estimates err long: the counts path costs a
-#: fixed time per batch [s], the bits path a time per pair (pairs per second).
+#: fixed time per batch [s], the bits path a time per pair (pairs per second) plus a time per batch (seeding,
+#: dispatch and hand-over: ``workers.batch_size=1`` measured 3.4e-4 to 6.4e-4 s per batch).
 COUNTS_SECONDS_PER_BATCH = 5e-5
 BITS_PAIRS_PER_SECOND = 1.5e8
+BITS_SECONDS_PER_BATCH = 6e-4
+#: Peak memory of one batch in flight on the bits path [bytes per pair]: 1.43 measured with batches of 2e8 pairs
+#: (peak RSS above a run of small batches), rounded up. The counts path holds no per-pair arrays.
+BITS_BATCH_BYTES_PER_PAIR = 1.5
 
 
 def estimated_run_seconds(num_pairs: int, batch_size: int, sampling: str, n_workers: int) -> float:
     """Rough wall time [s] of sampling ``num_pairs`` pairs on ``n_workers`` cores (for size limits and messages)."""
     n_batches = -(-int(num_pairs) // max(1, int(batch_size)))
-    single_core = n_batches * COUNTS_SECONDS_PER_BATCH if sampling == "counts" else num_pairs / BITS_PAIRS_PER_SECOND
+    if sampling == "counts":
+        single_core = n_batches * COUNTS_SECONDS_PER_BATCH
+    else:
+        single_core = num_pairs / BITS_PAIRS_PER_SECOND + n_batches * BITS_SECONDS_PER_BATCH
     return single_core / max(1, n_workers)
+
+
+def estimated_batch_bytes(batch_size: int, sampling: str) -> float:
+    """Rough peak memory [bytes] of one batch being sampled (each worker holds one)."""
+    return 0.0 if sampling == "counts" else batch_size * BITS_BATCH_BYTES_PER_PAIR

@@ -19,6 +19,7 @@ from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.physics.model import PhysicalModel
 from caligo_sweep.runner.dispatch import BatchResult, ordered_batches
 from caligo_sweep.runner.plan import BatchPlan, check_seed
+from caligo_sweep.runner.transport import SHARED_MEMORY_ROOT, remove_leftover_folders
 from caligo_sweep.runner.workers import check_backend, check_n_jobs, check_outer_jobs, resolve_n_jobs
 
 logger = logging.getLogger("caligo_sweep.runner")
@@ -192,6 +193,8 @@ def run_pairs(
         outer_jobs=outer_jobs,
     )
     jobs = resolve_n_jobs(n_jobs, plan.n_batches, outer_jobs)
+    if jobs > 1:
+        remove_leftover_folders(SHARED_MEMORY_ROOT)  # what killed runs left in shared memory
 
     start = time.perf_counter()
     kept: list[PairBits] | None = [] if keep_bits else None

@@ -10,9 +10,11 @@ which composes each distinct set of group choices once. Everything else is Hydra
 
 This is the one module of the project that imports ``hydra._internal``: Hydra exports no basic sweeper, and
 subclassing its own keeps every sweep feature (ranges, globs, ``max_batch_size``, the launchers) exactly Hydra's,
-where a copy would drift. The subclass relies on ``setup``, ``validate_batch_is_legal``, ``batch_index``,
-``overrides`` and ``config``; pyproject.toml pins hydra-core to 1.3.x and tests/test_hydra_internals.py checks those
-members on the installed Hydra.
+where a copy would drift. The subclass relies on ``setup``, ``sweep``, ``_parse_config``, ``split_arguments``,
+``validate_batch_is_legal``, ``batch_index``, ``max_batch_size``, ``hydra_context`` and ``config``; pyproject.toml
+pins hydra-core to 1.3.x and tests/test_hydra_internals.py checks those members on the installed Hydra. A resume
+that does not repeat the sweep is refused in ``sweep`` before Hydra's own ``sweep`` writes ``multirun.yaml``, so
+the refused command changes nothing in the folder.
 """
 
 # No ``from __future__ import annotations`` here: Hydra's plugin scan executes this module outside sys.modules,
@@ -20,7 +22,7 @@ members on the installed Hydra.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.types import HydraContext, TaskFunction
@@ -46,22 +48,32 @@ class PrevalidatedSweeper(BasicSweeper):
         cached = HydraContext(config_loader=CachedSweepConfigs(hydra_context.config_loader), callbacks=hydra_context.callbacks)
         super().setup(hydra_context=cached, task_function=task_function, config=config)
 
+    def sweep(self, arguments: List[str]) -> Any:
+        """Refuse a resume that does not repeat the sweep before Hydra writes anything (its ``multirun.yaml``)."""
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        from caligo_sweep.app.hydra_errors import InputError
+        from caligo_sweep.app.sweep_state import read_plan, result_overrides
+
+        parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
+        batches = self.split_arguments(parser.parse_overrides(self._parse_config() + list(arguments)), self.max_batch_size)
+        self._jobs = [result_overrides(job) for jobs_of_batch in batches for job in jobs_of_batch]
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        previous = read_plan(sweep_dir)
+        if previous is not None and [result_overrides(job) for job in previous] != self._jobs:
+            raise InputError(
+                f"resume=true must repeat the sweep of {sweep_dir} ({len(previous)} jobs, first: "
+                f"{' '.join(previous[0]) if previous else 'none'}); got {len(self._jobs)} jobs, first: "
+                f"{' '.join(self._jobs[0]) if self._jobs else 'none'}"
+            )
+        return super().sweep(arguments)
+
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Before the first batch: record the job list (instead of composing every job a second time)."""
         if self.batch_index != 1:
             return
-        from caligo_sweep.app.hydra_errors import InputError
-        from caligo_sweep.app.sweep_state import STATE, read_plan, result_overrides, write_plan
+        from caligo_sweep.app.sweep_state import STATE, write_plan
 
-        jobs = [list(job) for jobs_of_batch in self.overrides for job in jobs_of_batch]
-        sweep_dir = Path(self.config.hydra.sweep.dir)
-        previous = read_plan(sweep_dir)
-        if previous is not None and [result_overrides(j) for j in previous] != [result_overrides(j) for j in jobs]:
-            raise InputError(
-                f"resume=true must repeat the sweep of {sweep_dir} ({len(previous)} jobs, first: "
-                f"{' '.join(previous[0]) if previous else 'none'}); got {len(jobs)} jobs, first: {' '.join(jobs[0])}"
-            )
-        write_plan(sweep_dir, [result_overrides(job) for job in jobs])
+        write_plan(Path(self.config.hydra.sweep.dir), self._jobs)
         if STATE.progress is not None:
-            STATE.progress.set_total(len(jobs))
-
+            STATE.progress.set_total(len(self._jobs))

@@ -74,7 +74,31 @@ BAD_INPUTS = [
     ("nsm.r=choice(0.5,2) -m", ["nsm.r", "2"]),
     ("nsmm.r=0.5,0.7 -m", ["nsmm.r", "not a known key"]),
     ("nsm.r=interval(0.5,0.7) -m", ["nsm.r", "optimising sweeper"]),
-    ("hydra/sweeper=optuna nsm.r=interval(0.5,1.5) -m", ["nsm.r", "[0, 1]", "1.5"]),
+    ("hydra/sweeper=optuna objective=ot_length_bits nsm.r=interval(0.5,1.5) -m", ["nsm.r", "[0, 1]", "1.5"]),
+    ("hydra/sweeper=optuna objective=ot_length_bits nsm.r=interval(0.9,0.5) -m", ["nsm.r", "low < high", "0.9"]),
+    ("hydra/sweeper=optuna nsm.r=interval(0.5,0.9) -m", ["objective", "optimising sweeper", "None"]),
+    # accepted before, wrong: a 0 ns attempt, a group the kind does not read, a key given twice
+    ("link.t_cycle=0", ["link.t_cycle", "> 0", "0"]),
+    ("link.t_cycle=null link.length=0", ["link.length", "> 0", "0"]),
+    ("link=perfect link.state_delay=0", ["link.state_delay", "> 0", "0"]),
+    ("link=auto link.t_cycle=0", ["link.t_cycle", "> 0", "0"]),
+    ("kind=ot_pdc link.fidelity=0.9", ["link.fidelity", "kind=ot_pdc", "link.fidelity=0.9"]),
+    ("kind=ot_pdc device.T1=5", ["device.T1", "kind=ot_pdc"]),
+    ("nsm.r=0.5 nsm.r=0.7", ["nsm.r", "twice", "nsm.r=0.5", "nsm.r=0.7"]),
+    ("nsm.r=0.5 nsm.r=0.7,0.9 -m", ["nsm.r", "twice"]),
+    # messages that named the wrong thing
+    ("link.length.x=1", ["link.length.x", "not a known key", "holds a value"]),
+    ("nsm.r=0.5,", ["nsm.r=0.5,", "cannot be parsed", "ends where a value is expected"]),
+    ("--frobnicate", ["--frobnicate", "not an option of caligo-sweep", "--multirun"]),
+    ("--cfg foo", ["--cfg", "job, hydra, all", "'foo'"]),
+    ("--cfg", ["--cfg", "needs a value"]),
+    ("--cfg job nsm.r=5", ["nsm.r", "[0, 1]", "5"]),
+    ("kind=acp acp.foo=1", ["acp.foo", "not a known key", "strategy", "duration_s"]),
+    ("reconciliation=assumed reconciliation.frame_length=65536",
+     ["reconciliation.frame_length", "null with reconciliation=assumed", "65536"]),
+    ("link=heralded link.dark_count_probability={a:1}", ["link.dark_count_probability", "a float", "'{a:1}'"]),
+    # a batch no machine has the memory for
+    ("num_pairs=1000000000000 workers.batch_size=1000000000000", ["workers.batch_size", "GiB of memory available"]),
     ("link=heralded link.length=0,10 link.visibility=1.1,0.9 -m", ["link.visibility", "1.1"]),
 ]
 
@@ -89,6 +113,7 @@ BAD_ENVIRONMENTS = [
 
 def _assert_refused(code: int, err: str, needles: list[str], cwd: Path) -> None:
     lines = err.strip().splitlines()
+    assert "expecting {" not in err  # the override parser's token lists stay out of the message
     assert code == 2, err
     assert len(lines) == 1, err
     assert lines[0].startswith("caligo-sweep: error: ")
@@ -153,3 +178,41 @@ def test_integers_in_scientific_notation_are_accepted_when_exact(main_in, tmp_pa
         == ["num_pairs=10000000000", "workers.batch_size=2500,10000", "nsm.r=1e-1", "seed=1.5e0"]
     code, _, err = main_in(tmp_path, "num_pairs=1e3", "workers.batch_size=1e3", "progress=false")
     assert code == 0, err
+
+
+def test_hydra_full_error_shows_the_traceback_and_still_exits_2(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_environment
+
+    result = subprocess.run([sys.executable, "-m", "caligo_sweep", "nsm.r=5"], cwd=tmp_path, capture_output=True,
+                            text=True, env={**cli_environment(), "HYDRA_FULL_ERROR": "1"}, timeout=120)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" in result.stderr and "nsm.r must be a number in [0, 1]; got 5.0" in result.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_flag_error_names_the_program_as_a_real_command(cli):
+    result = cli("--frobnicate")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("caligo-sweep: error: --frobnicate") and "__main__" not in result.stderr
+
+
+def test_a_slow_batch_plan_is_announced_with_its_estimate(main_in, tmp_path):
+    from caligo_sweep.runner.plan import BITS_PAIRS_PER_SECOND, BITS_SECONDS_PER_BATCH
+
+    code, _, err = main_in(tmp_path, "num_pairs=200000", "workers.batch_size=1", "--cfg", "job")
+    assert code == 0, err
+    warning = [line for line in err.splitlines() if line.startswith("caligo-sweep: warning: ")]
+    assert len(warning) == 1 and "workers.batch_size=1 splits 200000 pairs into 200000 batches" in warning[0]
+    expected = 200000 / BITS_PAIRS_PER_SECOND + 200000 * BITS_SECONDS_PER_BATCH  # one core
+    assert f"about {expected:.3g} s on 1 core(s)" in warning[0]
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_batch_of_several_gib_is_announced(main_in, tmp_path):
+    code, _, err = main_in(tmp_path, "num_pairs=2000000000", "workers.batch_size=2000000000", "--cfg", "job")
+    assert code == 0, err
+    assert "caligo-sweep: warning: workers.batch_size=2000000000: each batch holds about 2.79 GiB" in err

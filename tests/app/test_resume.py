@@ -43,6 +43,12 @@ def _wait_for(path: Path, process: subprocess.Popen) -> None:
         time.sleep(0.02)
 
 
+#: One job samples for seconds (1e9 pairs on the bits path, about 7 s), so a signal sent once job 0 has started lands
+#: while it runs.
+LONG_SWEEP = ["engine.sampling=bits", "reconciliation=model", "num_pairs=1000000000", "workers.batch_size=10000000",
+              "progress=false", "nsm.r=0.3,0.6", "-m"]  # fmt: skip
+
+
 def _table(sweep_dir: Path) -> pd.DataFrame:
     return pd.read_parquet(sweep_dir / "results.parquet").drop(columns=TIMINGS)
 
@@ -98,19 +104,52 @@ def test_gather_survives_torn_empty_and_missing_rows_and_resume_repairs_them(mai
     pd.testing.assert_frame_equal(pd.read_parquet(sweep_dir / "results.parquet").drop(columns=TIMINGS), whole)
 
 
-def test_gather_refuses_what_is_not_a_folder(tmp_path):
+@pytest.mark.parametrize("folder", ["missing", "empty", "unrelated", "single_run"])
+def test_gather_refuses_what_is_not_a_sweep_folder_and_writes_nothing(main_in, tmp_path, capsys, folder):
     from caligo_sweep.app.gather import main as gather_main
 
+    target = tmp_path / folder
+    if folder == "empty":
+        target.mkdir()
+    elif folder == "unrelated":
+        target.mkdir()
+        (target / "notes.txt").write_text("mine")
+        (target / "data").mkdir()
+    elif folder == "single_run":
+        assert main_in(tmp_path, "num_pairs=1000", "progress=false", f"hydra.run.dir={target}")[0] == 0
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    capsys.readouterr()
     with pytest.raises(SystemExit) as stop:
-        gather_main([str(tmp_path / "nothing")])
+        gather_main([str(target)])
+    err = capsys.readouterr().err
     assert stop.value.code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("caligo-sweep-gather: error: DIR must be a sweep")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("contents", ["empty", "unrelated"])
+def test_resume_into_a_folder_without_a_sweep_is_refused_and_changes_nothing(main_in, tmp_path, contents):
+    target = tmp_path / "sweep"
+    target.mkdir()
+    if contents == "unrelated":
+        (target / "notes.txt").write_text("mine")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    code, _, err = main_in(tmp_path, "num_pairs=1000", "progress=false", "nsm.r=0.2,0.4", "-m",
+                           f"hydra.sweep.dir={target}", "resume=true")  # fmt: skip
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "hydra.sweep.dir" in err and "nothing to resume" in err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
 def test_resume_refuses_a_different_sweep_and_a_fresh_sweep_refuses_a_used_folder(main_in, tmp_path):
     base = ["num_pairs=1000", "workers.batch_size=1000", "progress=false", "-m", "hydra.sweep.dir=sweep"]
     assert main_in(tmp_path, *base, "nsm.r=0.2,0.4")[0] == 0
+    files = sorted(p for p in (tmp_path / "sweep").rglob("*") if p.is_file())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
     code, _, err = main_in(tmp_path, *base, "nsm.r=0.2,0.5", "resume=true")
     assert code == 2 and "resume=true must repeat the sweep" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p for p in (tmp_path / "sweep").rglob("*") if p.is_file()) == files  # multirun.yaml included
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
     code, _, err = main_in(tmp_path, *base, "nsm.r=0.2,0.4")
     assert code == 2 and "hydra.sweep.dir" in err and "resume=true" in err
 
@@ -157,3 +196,16 @@ def test_result_json_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
         io.write_result_json(ResultRow(run_id="a/0", status="ok"), tmp_path, replace=True)
     assert json.loads(path.read_text())["error"] == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_a_job_runs_stops_it_and_writes_the_table(tmp_path, signum):
+    process = _popen(tmp_path, *LONG_SWEEP, "hydra.sweep.dir=sweep")
+    _wait_for(tmp_path / "sweep" / "0" / ".hydra" / "overrides.yaml", process)  # written as job 0 starts
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=DEADLINE_S)
+    assert process.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr
+    assert f"stopped by {signal.Signals(signum).name}" in stderr.strip().splitlines()[-1]
+    table = pd.read_parquet(tmp_path / "sweep" / "results.parquet")
+    assert list(table["status"]) == ["interrupted", "not_run"]

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from caligo_sweep.app.kinds.columns_doc import all_kinds_dictionary as data_dictionary
 from caligo_sweep.app.gather import gather_sweep
@@ -45,3 +46,24 @@ def test_failed_rows_keep_integer_and_boolean_columns_typed(tmp_path):
     table.to_parquet(tmp_path / "t.parquet")
     assert str(pd.read_parquet(tmp_path / "t.parquet")["ot_length_bits"].dtype) == "Int64"
     assert json.loads((tmp_path / "1" / "result.json").read_text())["link_length_km"] == 20.0
+
+
+@pytest.mark.parametrize("umask", [0o002, 0o022, 0o077])
+def test_tables_and_the_job_list_get_the_users_umask_not_0600(tmp_path, umask):
+    import os
+    import stat
+
+    from caligo_sweep.app.sweep_state import PLAN_FILE, write_plan
+    from caligo_sweep.results.io import write_sweep_table
+
+    previous = os.umask(umask)
+    try:
+        write_sweep_table(pd.DataFrame({"run_id": ["a/0"], "status": ["ok"]}), tmp_path)
+        write_plan(tmp_path, [["nsm.r=0.5"]])
+        (tmp_path / "plain.txt").write_text("a file made the ordinary way")
+    finally:
+        os.umask(previous)
+    expected = stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
+    assert expected == 0o666 & ~umask
+    for name in ("results.parquet", "results.csv", PLAN_FILE):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == expected, name

@@ -61,3 +61,65 @@ def test_a_failing_sink_leaves_no_shared_files(model, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         run_pairs(model, **_RUN, n_jobs=2, bits_sink=sink)
     assert not list(tmp_path.iterdir())
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (a child that exited and was reaped)."""
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(child.stdout)
+
+
+def test_leftovers_of_ended_processes_are_removed_and_nothing_else(tmp_path):
+    import os
+
+    dead, alive = _dead_pid(), os.getpid()
+    names = {
+        f"caligo-sweep-{dead}-abc": False,  # ours, process gone
+        f"joblib_memmapping_folder_{dead}_1a2b_3c4d": False,  # joblib's, process gone
+        f"caligo-sweep-{alive}-def": True,  # a running run's
+        f"joblib_memmapping_folder_{alive}_5e6f_7a8b": True,
+        "someone-elses-folder": True,
+        "caligo-sweep-nopid": True,
+    }
+    for name in names:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "batch-0.bits").write_bytes(b"\0" * 64)
+    removed = transport.remove_leftover_folders(str(tmp_path))
+    assert sorted(removed) == sorted(str(tmp_path / n) for n, kept in names.items() if not kept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, kept in names.items() if kept)
+
+
+@pytest.mark.skipif(not transport.os.access(transport.SHARED_MEMORY_ROOT, transport.os.W_OK), reason="no /dev/shm")
+def test_a_killed_run_leaves_shared_folders_that_the_next_run_removes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import cli_environment
+
+    root = transport.SHARED_MEMORY_ROOT
+    run = ["engine.sampling=bits", "workers.n_jobs=2", "workers.batch_size=1000000", "progress=false"]  # bits return
+    process = subprocess.Popen([sys.executable, "-m", "caligo_sweep", *run, "num_pairs=1000000000"], cwd=tmp_path,
+                               env=cli_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+
+    def leftovers() -> list[str]:  # ours and joblib's memmapping folders of the killed run
+        prefixes = (f"caligo-sweep-{process.pid}-", f"joblib_memmapping_folder_{process.pid}_")
+        return [name for name in os.listdir(root) if name.startswith(prefixes)]
+
+    deadline = time.monotonic() + 120.0
+    while not leftovers():  # the run's folder exists while its workers sample
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "the run's shared folder did not appear"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert leftovers()  # SIGKILL ran no cleanup
+    again = subprocess.run([sys.executable, "-m", "caligo_sweep", *run, "num_pairs=4000000"], cwd=tmp_path,
+                           env=cli_environment(), capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert leftovers() == []

@@ -11,20 +11,19 @@ from omegaconf import DictConfig
 
 from caligo_sweep.app.kinds.base import COMMON_COLUMNS, ExperimentKind, RunContext
 from caligo_sweep.app.ot.stages import execution_settings
-from caligo_sweep.config.build import RunSpec
-from caligo_sweep.errors import ConfigValueError
-from caligo_sweep.physics.checks import require_positive_integer
+from caligo_sweep.app.kinds.run_size import check_run_size
+from caligo_sweep.config.build import LinkRunSpec, RunSpec
 from caligo_sweep.results.columns import COLUMN_DESCRIPTIONS
 from caligo_sweep.results.row import ResultRow, column_names, declared_column_types
 from caligo_sweep.runner.run import check_run_settings
-from caligo_sweep.runner.plan import estimated_run_seconds
-from caligo_sweep.runner.workers import available_cores
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Config groups whose keys become ``<group>_<key>`` columns of an OT row.
+#: Config groups an OT run reads (their keys become ``<group>_<key>`` columns of its row); the PDC source is
+#: analytic, so ``kind=ot_pdc`` reads neither the simulated link nor the device.
 OT_GROUPS = ("link", "device", "nsm", "source", "protocol", "reconciliation", "workers", "engine")
+PDC_GROUPS = tuple(group for group in OT_GROUPS if group not in ("link", "device"))
 
 
 def ot_columns() -> dict[str, tuple[type, str]]:
@@ -40,16 +39,8 @@ def check_ot_spec(spec: RunSpec) -> None:
     """
     check_run_settings(returns_bits=spec.config.engine.save_bits, **execution_settings(spec))
     config = spec.config
-    limit = require_positive_integer("max_num_pairs", config.max_num_pairs)
-    if config.num_pairs > limit:
-        workers = available_cores() if config.workers.n_jobs == -1 else min(config.workers.n_jobs, available_cores())
-        seconds = estimated_run_seconds(config.num_pairs, config.workers.batch_size, config.engine.sampling, workers)
-        raise ConfigValueError(
-            "num_pairs",
-            f"at most max_num_pairs = {limit} (raise max_num_pairs to allow more; this run would take about "
-            f"{seconds / 3600:.3g} h on {workers} core(s))",
-            config.num_pairs,
-        )
+    sampling = config.engine.sampling if isinstance(spec, LinkRunSpec) else None  # the PDC source is analytic
+    check_run_size(config.num_pairs, config.max_num_pairs, config.workers, sampling)
 
 
 def row_runner(run: Callable[..., ResultRow]) -> Callable[[RunSpec, RunContext], dict[str, Any]]:
@@ -96,14 +87,18 @@ def ot_figures(table: pd.DataFrame, figures_dir: Path) -> list[Path]:
 
 
 def ot_kind(
-    name: str, description: str, prepare: Callable[[DictConfig], RunSpec], run: Callable[..., ResultRow]
+    name: str,
+    description: str,
+    prepare: Callable[[DictConfig], RunSpec],
+    run: Callable[..., ResultRow],
+    config_groups: tuple[str, ...] = OT_GROUPS,
 ) -> ExperimentKind:
-    """An OT kind: everything but ``prepare`` and the staged ``run`` is shared."""
+    """An OT kind: everything but ``prepare``, the staged ``run`` and the groups it reads is shared."""
     columns = ot_columns()
     return ExperimentKind(
         name=name,
         description=description,
-        config_groups=OT_GROUPS,
+        config_groups=config_groups,
         columns=columns,
         objective_columns=tuple(c for c, (kind, _) in columns.items() if kind in (int, float)),
         prepare=prepare,
