@@ -9,8 +9,10 @@
  * of S1 X_b: two B x B products per block, by Karatsuba down to 16-word schoolbook products of 64 x 64 -> 128-bit
  * carry-less multiplications. Everything is XOR and AND, so the result is exact by construction.
  *
- * The carry-less multiply is PCLMULQDQ where the CPU has it (chosen at run time) or a portable shift-and-xor loop;
- * both give the same bits (tested).
+ * The carry-less multiply is VPCLMULQDQ on AVX-512 (four products per instruction, 32-word leaves) or PCLMULQDQ where
+ * the CPU has them (chosen at run time), else a portable shift-and-xor loop; all give the same bits (tested). The
+ * middle product's size is padded to L 2^k words (L <= 16, the padding's outputs dropped), so that no level of the
+ * recursion is odd.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -41,9 +43,9 @@ typedef struct {
  * scratch holds at least 16 n + 64 words (odd sizes at every level need about 15 n). */
 typedef void (*middle_fn)(pair_t *out, const uint64_t *a, const uint64_t *b, size_t n, uint64_t *scratch);
 
-#define DEFINE_MIDDLE_PRODUCT(NAME, ATTR, SCHOOLBOOK)                                                            \
+#define DEFINE_MIDDLE_PRODUCT(NAME, ATTR, SCHOOLBOOK, LEAF_WORDS)                                                \
     ATTR static void NAME(pair_t *out, const uint64_t *a, const uint64_t *b, size_t n, uint64_t *scratch) {       \
-        if (n <= SCHOOLBOOK_WORDS) {                                                                              \
+        if (n <= LEAF_WORDS) {                                                                              \
             SCHOOLBOOK(out, a, b, n);                                                                             \
             return;                                                                                               \
         }                                                                                                         \
@@ -103,7 +105,7 @@ static void schoolbook_portable(pair_t *out, const uint64_t *a, const uint64_t *
     }
 }
 
-DEFINE_MIDDLE_PRODUCT(middle_portable, , schoolbook_portable)
+DEFINE_MIDDLE_PRODUCT(middle_portable, , schoolbook_portable, SCHOOLBOOK_WORDS)
 
 #if HAVE_X86
 /* The same with PCLMULQDQ: 128-bit loads of (a[k], a[k + 1]) and (b[j], b[j + 1]) give the two products of output
@@ -127,15 +129,73 @@ __attribute__((target("pclmul,sse4.1"))) static void schoolbook_pclmul(pair_t *o
     }
 }
 
-DEFINE_MIDDLE_PRODUCT(middle_pclmul, __attribute__((target("pclmul,sse4.1"))), schoolbook_pclmul)
+DEFINE_MIDDLE_PRODUCT(middle_pclmul, __attribute__((target("pclmul,sse4.1"))), schoolbook_pclmul, SCHOOLBOOK_WORDS)
+
+#define VPCLMUL_TARGET __attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1")))
+/* Leaves of the AVX-512 path: four products per instruction make larger schoolbook leaves pay. */
+#define VPCLMUL_LEAF_WORDS 32
+
+/* Mask of the first min(count, limit) 64-bit words of a masked load (count > 0). */
+static inline __mmask8 first_words(size_t count, size_t limit) {
+    return (__mmask8)((1u << (count < limit ? count : limit)) - 1u);
+}
+
+/* The same with VPCLMULQDQ on 512-bit registers: 128-bit lane L holds output i + L; per pair (b[j], b[j + 1]),
+ * broadcast to every lane, lane L multiplies the words (a[k + L], a[k + L + 1]), k = n - 2 + i - j, as
+ * schoolbook_pclmul does for one output. Loads are masked at a[2 n - 2] and the last group's lanes past n - 1 (whose
+ * words the mask may zero) are not stored. */
+VPCLMUL_TARGET static void schoolbook_vpclmul(pair_t *out, const uint64_t *a, const uint64_t *b, size_t n) {
+    const __m512i word_pairs = _mm512_set_epi64(4, 3, 3, 2, 2, 1, 1, 0); /* lane L: words L, L + 1 */
+    const __m512i low_words = _mm512_set_epi64(0, 3, 0, 2, 0, 1, 0, 0);  /* lane L: word L in the low half */
+    const size_t a_words = 2 * n - 1;
+    for (size_t i = 0; i < n; i += 4) {
+        __m512i sum = _mm512_setzero_si512();
+        size_t j = 0;
+        for (; j + 1 < n; j += 2) {
+            const size_t k = n - 2 + i - j;
+            const __m512i a_pairs =
+                _mm512_permutexvar_epi64(word_pairs, _mm512_maskz_loadu_epi64(first_words(a_words - k, 5), a + k));
+            const __m512i b_pair = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(b + j)));
+            sum = _mm512_xor_si512(sum, _mm512_clmulepi64_epi128(a_pairs, b_pair, 0x01));
+            sum = _mm512_xor_si512(sum, _mm512_clmulepi64_epi128(a_pairs, b_pair, 0x10));
+        }
+        if (j < n) {
+            const size_t k = n - 1 + i - j;
+            const __m512i a_low =
+                _mm512_permutexvar_epi64(low_words, _mm512_maskz_loadu_epi64(first_words(a_words - k, 4), a + k));
+            const __m512i b_word = _mm512_broadcast_i32x4(_mm_loadl_epi64((const __m128i *)(b + j)));
+            sum = _mm512_xor_si512(sum, _mm512_clmulepi64_epi128(a_low, b_word, 0x00));
+        }
+        _mm512_mask_storeu_epi64((void *)(out + i), first_words(2 * (n - i), 8), sum);
+    }
+}
+
+DEFINE_MIDDLE_PRODUCT(middle_vpclmul, VPCLMUL_TARGET, schoolbook_vpclmul, VPCLMUL_LEAF_WORDS)
 #endif
 
-static middle_fn choose_kernel(int portable) {
+/* Instruction sets of the carry-less multiply, narrowest first; a caller asks for the widest it allows. */
+enum { PORTABLE = 0, PCLMUL = 1, VPCLMUL = 2 };
+static const char *const KERNEL_NAMES[] = {"portable", "pclmul", "vpclmul"};
+
+/* The widest kernel the CPU has, up to widest. */
+static int choose_level(int widest) {
 #if HAVE_X86
     __builtin_cpu_init();
-    if (!portable && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) return middle_pclmul;
+    const int pclmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+    if (widest >= VPCLMUL && pclmul && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("vpclmulqdq"))
+        return VPCLMUL;
+    if (widest >= PCLMUL && pclmul) return PCLMUL;
 #endif
-    (void)portable;
+    (void)widest;
+    return PORTABLE;
+}
+
+static middle_fn kernel_of(int level) {
+#if HAVE_X86
+    if (level == VPCLMUL) return middle_vpclmul;
+    if (level == PCLMUL) return middle_pclmul;
+#endif
+    (void)level;
     return middle_portable;
 }
 
@@ -156,12 +216,19 @@ static void extract_bits(uint64_t *out, const uint64_t *v, int64_t v_bits, int64
     }
 }
 
-static int toeplitz(uint64_t *y, const uint64_t *x, int64_t n, const uint64_t *t, int64_t m, int portable) {
-    middle_fn middle = choose_kernel(portable);
+/* n rounded up to L 2^k words with L <= SCHOOLBOOK_WORDS: every Karatsuba level below it is even, down to the leaves. */
+static size_t padded_size(size_t n) {
+    int k = 0;
+    while (((n + ((size_t)1 << k) - 1) >> k) > SCHOOLBOOK_WORDS) k++;
+    return ((n + ((size_t)1 << k) - 1) >> k) << k;
+}
+
+static int toeplitz(uint64_t *y, const uint64_t *x, int64_t n, const uint64_t *t, int64_t m, middle_fn middle) {
     size_t bw = (size_t)((m + 63) / 64);               /* words per block */
     int64_t block = 64 * (int64_t)bw;                   /* B, bits */
     int64_t t_bits = n + m - 1;
-    size_t mn = bw + 2;                                 /* middle product size: product words bw - 2 .. 2 bw - 1 */
+    size_t used = bw + 2;                               /* middle-product outputs used: product words bw - 2 .. 2 bw - 1 */
+    size_t mn = padded_size(used);                      /* the middle product's size; its extra outputs are dropped */
     uint64_t *buffer = calloc(mn + 2 * mn + mn + 2 * mn + 16 * mn + 64, sizeof(uint64_t));
     if (!buffer) return -1;
     uint64_t *xb = buffer, *seg = xb + mn, *words = seg + 2 * mn;
@@ -169,10 +236,11 @@ static int toeplitz(uint64_t *y, const uint64_t *x, int64_t n, const uint64_t *t
     uint64_t *scratch = (uint64_t *)(mp + mn);
     memset(y, 0, bw * sizeof(uint64_t));
     for (int64_t start = 0; start < n; start += block) {
-        /* X_b padded with two zero words; S_b = t bits [n - start - B, n - start + B) shifted up by three words. */
+        /* X_b padded with zero words to mn; S_b = t bits [n - start - B, n - start + B) shifted up by three words
+         * and by the mn - used padding words (so that output k pairs the same words as without padding). */
         extract_bits(xb, x, n, start, bw);
-        xb[bw] = xb[bw + 1] = 0;
-        extract_bits(seg, t, t_bits, n - start - block - 3 * 64, 2 * mn - 1);
+        memset(xb + bw, 0, (mn - bw) * sizeof(uint64_t));
+        extract_bits(seg, t, t_bits, n - start - block - 64 * (int64_t)(3 + mn - used), 2 * mn - 1);
         middle(mp, seg, xb, mn, scratch);
         /* product word bw - 1 + k = lo(C_{bw - 1 + k}) ^ hi(C_{bw - 2 + k}) = lo(mp[k + 1]) ^ hi(mp[k]) */
         for (size_t k = 0; k <= bw; k++) words[k] = mp[k + 1].lo ^ mp[k].hi;
@@ -197,14 +265,18 @@ static int get_words(PyObject *object, Py_buffer *view, Py_ssize_t words, int wr
 
 static PyObject *py_toeplitz_hash(PyObject *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"output_words", "input_words", "n_input_bits", "seed_words", "n_output_bits",
-                               "portable", NULL};
+                               "widest", NULL};
     PyObject *y_obj, *x_obj, *t_obj;
     long long n, m;
-    int portable = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOLOL|p", keywords, &y_obj, &x_obj, &n, &t_obj, &m, &portable))
+    int widest = VPCLMUL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOLOL|i", keywords, &y_obj, &x_obj, &n, &t_obj, &m, &widest))
         return NULL;
     if (n < 1 || m < 1) {
         PyErr_SetString(PyExc_ValueError, "n_input_bits and n_output_bits must be >= 1");
+        return NULL;
+    }
+    if (widest < PORTABLE || widest > VPCLMUL) {
+        PyErr_Format(PyExc_ValueError, "widest must be in [0, 2]; got %d", widest);
         return NULL;
     }
     Py_buffer y, x, t;
@@ -220,7 +292,7 @@ static PyObject *py_toeplitz_hash(PyObject *self, PyObject *args, PyObject *kwar
     }
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = toeplitz((uint64_t *)y.buf, (const uint64_t *)x.buf, n, (const uint64_t *)t.buf, m, portable);
+    status = toeplitz((uint64_t *)y.buf, (const uint64_t *)x.buf, n, (const uint64_t *)t.buf, m, kernel_of(choose_level(widest)));
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&y);
     PyBuffer_Release(&x);
@@ -229,14 +301,21 @@ static PyObject *py_toeplitz_hash(PyObject *self, PyObject *args, PyObject *kwar
     Py_RETURN_NONE;
 }
 
-static PyObject *py_has_pclmul(PyObject *self, PyObject *unused) {
-    return PyBool_FromLong(choose_kernel(0) != middle_portable);
+static PyObject *py_kernel(PyObject *self, PyObject *args) {
+    int widest = VPCLMUL;
+    if (!PyArg_ParseTuple(args, "|i", &widest)) return NULL;
+    if (widest < PORTABLE || widest > VPCLMUL) {
+        PyErr_Format(PyExc_ValueError, "widest must be in [0, 2]; got %d", widest);
+        return NULL;
+    }
+    return PyUnicode_FromString(KERNEL_NAMES[choose_level(widest)]);
 }
 
 static PyMethodDef methods[] = {
     {"toeplitz_hash_words", (PyCFunction)(void (*)(void))py_toeplitz_hash, METH_VARARGS | METH_KEYWORDS,
-     "toeplitz_hash_words(output_words, input_words, n_input_bits, seed_words, n_output_bits, portable=False)"},
-    {"has_pclmul", py_has_pclmul, METH_NOARGS, "Whether the carry-less multiply instruction is used."},
+     "toeplitz_hash_words(output_words, input_words, n_input_bits, seed_words, n_output_bits, widest=2)"},
+    {"kernel", py_kernel, METH_VARARGS,
+     "kernel(widest=2): name of the carry-less multiply used (portable 0, pclmul 1, vpclmul 2 at most widest)."},
     {NULL, NULL, 0, NULL},
 };
 

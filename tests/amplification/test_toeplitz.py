@@ -1,4 +1,4 @@
-"""Toeplitz hashing: the carry-less (PCLMULQDQ and portable) paths are the GF(2) matrix product, for any shape."""
+"""Toeplitz hashing: the carry-less paths (VPCLMULQDQ, PCLMULQDQ, portable) are the GF(2) matrix product, for any shape."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,14 @@ import scipy.linalg
 
 from caligo_sweep.amplification import draw_toeplitz_seed, toeplitz_hash, toeplitz_hash_direct
 from caligo_sweep.amplification import _gf2
-from caligo_sweep.amplification.toeplitz import SEED_CHUNK_BITS, draw_toeplitz_seed_words, pack_words, unpack_words
+from caligo_sweep.amplification.toeplitz import (
+    INSTRUCTION_SETS,
+    SEED_CHUNK_BITS,
+    carry_less_kernel,
+    draw_toeplitz_seed_words,
+    pack_words,
+    unpack_words,
+)
 from caligo_sweep.engine.bitstring import PackedBits
 from caligo_sweep.protocol.ot_amplification import SPARSE_ERROR_COLUMNS, bob_hash
 
@@ -25,29 +32,50 @@ def test_every_path_equals_the_matrix_product(n, m):
         bits = rng.integers(0, 2, n, dtype=np.uint8)
         seed = draw_toeplitz_seed(rng, n, m)
         expected = (explicit_matrix(seed, n) @ bits) % 2
-        np.testing.assert_array_equal(toeplitz_hash(bits, seed, m), expected)
-        np.testing.assert_array_equal(toeplitz_hash(bits, seed, m, portable=True), expected)
+        for instructions in INSTRUCTION_SETS:
+            np.testing.assert_array_equal(toeplitz_hash(bits, seed, m, instructions=instructions), expected)
         np.testing.assert_array_equal(toeplitz_hash_direct(bits, seed, m), expected)
 
 
-@pytest.mark.parametrize(("n", "m"), [(20011, 4099), (65537, 1153), (30000, 30000), (100003, 9973)])
+@pytest.mark.parametrize(
+    ("n", "m"), [(20011, 4099), (65537, 1153), (30000, 30000), (100003, 9973), (40000, 2113), (9000, 1985)]
+)
 def test_deep_karatsuba_recursion_equals_the_direct_product(n, m):
-    # Outputs of 17 words and more recurse through odd and even middle-product sizes; the direct product
-    # (numpy.correlate in int64) is an independent computation.
+    # Outputs of 17 words and more are padded to L 2^k words and recurse down to leaves of 9-16 words (32 on the
+    # AVX-512 path, where outputs past the last multiple of four take the 128-bit loop); 2113 bits: 34 words, 36
+    # with the block's two, padded to 9 * 4; 1985 bits: 32 + 2 words. The direct product (numpy.correlate in
+    # int64) is an independent computation.
     rng = np.random.default_rng([n, m, 1])
     bits = rng.integers(0, 2, n, dtype=np.uint8)
     seed = draw_toeplitz_seed(rng, n, m)
     expected = toeplitz_hash_direct(bits, seed, m)
-    np.testing.assert_array_equal(toeplitz_hash(bits, seed, m), expected)
-    np.testing.assert_array_equal(toeplitz_hash(bits, seed, m, portable=True), expected)
+    for instructions in INSTRUCTION_SETS:
+        np.testing.assert_array_equal(toeplitz_hash(bits, seed, m, instructions=instructions), expected)
 
 
-def test_the_carry_less_instruction_is_used_on_x86_64():
-    import platform
+def _cpu_flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return next((set(line.split(":")[1].split()) for line in cpuinfo if line.startswith("flags")), set())
+    except OSError:
+        return set()
 
-    if platform.machine() not in {"x86_64", "AMD64"}:
-        pytest.skip("PCLMULQDQ is an x86 instruction")
-    assert _gf2.has_pclmul()
+
+def test_the_widest_carry_less_instruction_of_the_cpu_is_used():
+    flags = _cpu_flags()
+    if not flags:
+        pytest.skip("no /proc/cpuinfo flags to compare with")
+    wide = {"pclmulqdq", "avx512f", "vpclmulqdq"} <= flags
+    assert carry_less_kernel() == ("vpclmul" if wide else "pclmul" if "pclmulqdq" in flags else "portable")
+    assert carry_less_kernel("pclmul") == ("pclmul" if "pclmulqdq" in flags else "portable")
+    assert carry_less_kernel("portable") == "portable"
+
+
+def test_an_unknown_instruction_set_is_refused():
+    with pytest.raises(ValueError, match="instructions must be one of"):
+        carry_less_kernel("avx9")
+    with pytest.raises(ValueError, match=r"widest must be in \[0, 2\]; got 3"):
+        _gf2.kernel(3)
 
 
 def test_packing_is_numpy_packbits_little_endian():
