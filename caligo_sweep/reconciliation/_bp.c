@@ -207,11 +207,12 @@ static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variable
             PyErr_SetString(PyExc_ValueError, "row_pointer must not decrease");
             return -1;
         }
-    for (Py_ssize_t k = 0; k < n_edges; k++)
-        if (g->column_index[k] < 0 || g->column_index[k] >= n_variables) {
-            PyErr_SetString(PyExc_ValueError, "column_index out of range of the channel LLRs");
-            return -1;
-        }
+    int out_of_range = 0; /* one unsigned comparison per edge, no early exit: the loop vectorises */
+    for (Py_ssize_t k = 0; k < n_edges; k++) out_of_range |= (uint64_t)(uint32_t)g->column_index[k] >= (uint64_t)n_variables;
+    if (out_of_range) {
+        PyErr_SetString(PyExc_ValueError, "column_index out of range of the channel LLRs");
+        return -1;
+    }
     return 0;
 }
 
@@ -329,36 +330,129 @@ static PyObject *py_decode_frames(PyObject *module, PyObject *args) {
     return result;
 }
 
-/* syndrome(row_pointer, column_index, bits, out): out[c] = XOR of bits[column_index[k]] over the edges k of c. */
+/* Checks c0 .. c0 + 7 all have degree d. */
+static int same_degree(const Graph *g, Py_ssize_t c0, int64_t d) {
+    for (int i = 0; i < 8; i++)
+        if (g->row_pointer[c0 + i + 1] - g->row_pointer[c0 + i] != d) return 0;
+    return 1;
+}
+
+/* flags[row_pointer[c0] + k] = 1 where the 8 checks c0 = 8 q .. c0 + 7, of one degree d, read 8 consecutive
+ * variables at their k-th edges (column_index[row_pointer[c0 + i] + k] = column_index[row_pointer[c0] + k] + i): a
+ * circulant of a quasi-cyclic code away from its wrap. Every other flag is 0. */
+static void mark_consecutive(const Graph *g, uint8_t *flags, Py_ssize_t n_edges) {
+    memset(flags, 0, (size_t)n_edges);
+    for (Py_ssize_t c0 = 0; c0 + 8 <= g->n_checks; c0 += 8) {
+        const int64_t start = g->row_pointer[c0], d = g->row_pointer[c0 + 1] - start;
+        if (!same_degree(g, c0, d)) continue;
+        for (int64_t k = 0; k < d; k++) {
+            int consecutive = 1;
+            for (int i = 1; i < 8 && consecutive; i++)
+                consecutive = (int64_t)g->column_index[start + i * d + k] == (int64_t)g->column_index[start + k] + i;
+            flags[start + k] = (uint8_t)consecutive;
+        }
+    }
+}
+
+static uint8_t check_parity(const Graph *g, const uint8_t *bits, Py_ssize_t check) {
+    uint8_t parity = 0;
+    for (int64_t k = g->row_pointer[check]; k < g->row_pointer[check + 1]; k++) parity ^= bits[g->column_index[k]];
+    return parity & 1;
+}
+
+/* out = H bits mod 2 for n_bits bits. Where mark_consecutive() flagged an edge, one 8-byte load serves its 8
+ * checks (flags of another graph give a wrong syndrome but read nothing outside bits). */
+static void syndrome_of_graph(const Graph *g, const uint8_t *bits, Py_ssize_t n_bits, const uint8_t *flags,
+                              uint8_t *out) {
+    Py_ssize_t c0 = 0;
+    for (; c0 + 8 <= g->n_checks; c0 += 8) {
+        const int64_t start = g->row_pointer[c0], d = g->row_pointer[c0 + 1] - start;
+        if (!same_degree(g, c0, d)) {
+            for (int i = 0; i < 8; i++) out[c0 + i] = check_parity(g, bits, c0 + i);
+            continue;
+        }
+        uint64_t together = 0;
+        uint8_t apart[8] = {0}, bytes[8];
+        for (int64_t k = 0; k < d; k++) {
+            const int64_t edge = start + k;
+            if (flags[edge] && g->column_index[edge] <= n_bits - 8) {
+                uint64_t word;
+                memcpy(&word, bits + g->column_index[edge], sizeof word);
+                together ^= word;
+            } else {
+                for (int i = 0; i < 8; i++) apart[i] ^= bits[g->column_index[edge + i * d]];
+            }
+        }
+        memcpy(bytes, &together, sizeof bytes); /* byte i: the XOR of check c0 + i's flagged edges */
+        for (int i = 0; i < 8; i++) out[c0 + i] = (bytes[i] ^ apart[i]) & 1;
+    }
+    for (; c0 < g->n_checks; c0++) out[c0] = check_parity(g, bits, c0);
+}
+
+typedef struct {
+    const char *name;
+    Py_ssize_t itemsize;
+    const char *kinds;
+    int writable;
+} ArraySpec;
+
+static const ArraySpec SYNDROME_ARRAYS[] = {
+    {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"bits", 1, "B", 0}, {"syndrome", 1, "B", 1},
+    {"consecutive", 1, "B", 0},
+};
+static const ArraySpec CONSECUTIVE_ARRAYS[] = {{"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0},
+                                               {"flags", 1, "B", 1}};
+
+/* The 1-D buffers of objects as specs say; *held counts those taken (to release), -1 with a ValueError. */
+static int hold_arrays(PyObject *const *objects, Py_buffer *views, const ArraySpec *specs, int count, int *held) {
+    for (*held = 0; *held < count; (*held)++)
+        if (get_buffer(objects[*held], &views[*held], specs[*held].name, 1, specs[*held].itemsize, specs[*held].kinds,
+                       specs[*held].writable) < 0)
+            return -1;
+    return 0;
+}
+
+/* syndrome(row_pointer, column_index, bits, out, consecutive): out[c] = XOR of bits[column_index[k]] over the edges
+ * k of c; consecutive is what consecutive_edges() wrote for this graph. */
 static PyObject *py_syndrome(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *objects[4];
-    if (!PyArg_ParseTuple(args, "OOOO", &objects[0], &objects[1], &objects[2], &objects[3])) return NULL;
-    static const struct { const char *name; Py_ssize_t itemsize; const char *kinds; int writable; } SYNDROME_ARRAYS[] = {
-        {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"bits", 1, "B", 0}, {"syndrome", 1, "B", 1},
-    };
-    Py_buffer views[4];
-    int held = 0;
-    while (held < 4 && get_buffer(objects[held], &views[held], SYNDROME_ARRAYS[held].name, 1,
-                                  SYNDROME_ARRAYS[held].itemsize, SYNDROME_ARRAYS[held].kinds,
-                                  SYNDROME_ARRAYS[held].writable) == 0)
-        held++;
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, "OOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4])) return NULL;
+    Py_buffer views[5];
+    int held;
     PyObject *result = NULL;
-    if (held == 4) {
+    if (hold_arrays(objects, views, SYNDROME_ARRAYS, 5, &held) == 0) {
         const Graph g = {views[0].buf, views[1].buf, views[0].shape[0] - 1, NULL};
         if (views[3].shape[0] != g.n_checks)
             PyErr_SetString(PyExc_ValueError, "syndrome: need one output bit per check");
+        else if (views[4].shape[0] != views[1].shape[0])
+            PyErr_SetString(PyExc_ValueError, "syndrome: need one consecutive flag per edge");
         else if (check_graph(&g, views[1].shape[0], views[2].shape[0]) == 0) {
-            const uint8_t *bits = views[2].buf;
-            uint8_t *out = views[3].buf;
             Py_BEGIN_ALLOW_THREADS
-            for (Py_ssize_t check = 0; check < g.n_checks; check++) {
-                uint8_t parity = 0;
-                for (int64_t k = g.row_pointer[check]; k < g.row_pointer[check + 1]; k++)
-                    parity ^= bits[g.column_index[k]];
-                out[check] = parity & 1;
-            }
+            syndrome_of_graph(&g, views[2].buf, views[2].shape[0], views[4].buf, views[3].buf);
             Py_END_ALLOW_THREADS
+            result = Py_None;
+            Py_INCREF(result);
+        }
+    }
+    while (held > 0) PyBuffer_Release(&views[--held]);
+    return result;
+}
+
+/* consecutive_edges(row_pointer, column_index, flags): the flags of mark_consecutive(), one per edge. */
+static PyObject *py_consecutive_edges(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *objects[3];
+    if (!PyArg_ParseTuple(args, "OOO", &objects[0], &objects[1], &objects[2])) return NULL;
+    Py_buffer views[3];
+    int held;
+    PyObject *result = NULL;
+    if (hold_arrays(objects, views, CONSECUTIVE_ARRAYS, 3, &held) == 0) {
+        const Graph g = {views[0].buf, views[1].buf, views[0].shape[0] - 1, NULL};
+        if (views[2].shape[0] != views[1].shape[0])
+            PyErr_SetString(PyExc_ValueError, "consecutive_edges: need one flag per edge");
+        else if (check_graph(&g, views[1].shape[0], INT32_MAX) == 0) {
+            mark_consecutive(&g, views[2].buf, views[1].shape[0]);
             result = Py_None;
             Py_INCREF(result);
         }
@@ -406,7 +500,11 @@ static PyMethodDef methods[] = {
      " decode() would (AVX2 where the CPU has it unless portable). frames holds Bob's bits (2: known zero) and is"
      " overwritten with the hard decisions; writes passes and convergence flags."},
     {"syndrome", py_syndrome, METH_VARARGS,
-     "syndrome(row_pointer, column_index, bits, syndrome) -> None\n\nH bits mod 2 (bits uint8 0/1) into syndrome."},
+     "syndrome(row_pointer, column_index, bits, syndrome, consecutive) -> None\n\nH bits mod 2 (bits uint8 0/1) into"
+     " syndrome; consecutive: the flags consecutive_edges() wrote for this graph."},
+    {"consecutive_edges", py_consecutive_edges, METH_VARARGS,
+     "consecutive_edges(row_pointer, column_index, flags) -> None\n\nFlag (uint8, one per edge) the k-th edges of"
+     " each group of 8 checks of one degree that read 8 consecutive variables."},
     {"lanes_use_avx2", py_lanes_use_avx2, METH_NOARGS, "Whether decode_frames uses its AVX2 build by default."},
     {"phi", py_phi, METH_VARARGS,
      "phi(t, out) -> None\n\nphi(t) = log((e^t + 1) / (e^t - 1)) of float32 t, as the decoder evaluates it."},

@@ -41,15 +41,34 @@ KNOWN_SYMBOL: int = _bp.KNOWN_SYMBOL
 KNOWN_BIT_LLR: float = 1.0e6
 
 
-def syndrome_of(row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """Syndrome ``H bits mod 2`` (uint8, one entry per check) of a compressed-row parity-check matrix (C loop)."""
-    syndrome = np.empty(np.asarray(row_pointer).size - 1, dtype=np.uint8)
-    _bp.syndrome(
-        np.ascontiguousarray(row_pointer, dtype=np.int64),
-        np.ascontiguousarray(column_index, dtype=np.int32),
-        np.ascontiguousarray(bits, dtype=np.uint8),
-        syndrome,
-    )
+def consecutive_edges(row_pointer: np.ndarray, column_index: np.ndarray) -> np.ndarray:
+    """Flags (uint8, one per edge) that let :func:`syndrome_of` serve 8 checks with one 8-byte load.
+
+    For each group of 8 checks ``8 q .. 8 q + 7`` of one degree ``d``, the flag of the group's first check's ``k``-th
+    edge is 1 when the 8 checks' ``k``-th edges read 8 consecutive variables, as the checks of one circulant of a
+    quasi-cyclic code do away from its wrap; every other flag is 0. Computed once per code and reused.
+    """
+    row_pointer = np.ascontiguousarray(row_pointer, dtype=np.int64)
+    column_index = np.ascontiguousarray(column_index, dtype=np.int32)
+    flags = np.empty(column_index.size, dtype=np.uint8)
+    _bp.consecutive_edges(row_pointer, column_index, flags)
+    return flags
+
+
+def syndrome_of(
+    row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray, consecutive: np.ndarray | None = None
+) -> np.ndarray:
+    """Syndrome ``H bits mod 2`` (uint8, one entry per check) of a compressed-row parity-check matrix (C loop).
+
+    ``consecutive``: :func:`consecutive_edges` of the same matrix, when many syndromes of one code are taken
+    (computed here otherwise); the syndrome does not depend on it.
+    """
+    row_pointer = np.ascontiguousarray(row_pointer, dtype=np.int64)
+    column_index = np.ascontiguousarray(column_index, dtype=np.int32)
+    if consecutive is None:
+        consecutive = consecutive_edges(row_pointer, column_index)
+    syndrome = np.empty(row_pointer.size - 1, dtype=np.uint8)
+    _bp.syndrome(row_pointer, column_index, np.ascontiguousarray(bits, dtype=np.uint8), syndrome, consecutive)
     return syndrome
 
 

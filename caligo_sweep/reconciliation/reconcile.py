@@ -23,7 +23,7 @@ from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_has
 from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
 from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
-from caligo_sweep.reconciliation.decoder import KNOWN_SYMBOL, LANES, decode_frames, syndrome_of
+from caligo_sweep.reconciliation.decoder import KNOWN_SYMBOL, LANES, consecutive_edges, decode_frames, syndrome_of
 from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH, FRAME_GEOMETRY, require_frame_length
 from caligo_sweep.reconciliation.frames import (
     CodeChoice,
@@ -104,12 +104,13 @@ def alice_message(
     code = choice.code()
     bounds = frame_bounds(x.size, choice.payload_bits)
     positions = positions_by_frame_size(code, bounds)
+    consecutive = consecutive_edges(code.row_pointer, code.column_index)
     syndromes = np.empty((bounds.size - 1, code.n_checks), dtype=np.uint8)
     tags = np.empty((bounds.size - 1, tag_bits), dtype=np.uint8)
     for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
         payload = x.window(start, stop)
         frame_bits = embed(code, payload, positions[payload.size])
-        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits)
+        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits, consecutive)
         tags[frame] = toeplitz_hash(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
     return AliceMessage(choice, int(x.size), syndromes, tags, seed)
 

@@ -9,7 +9,14 @@ from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.reconciliation import bob_decode, alice_message, code_for_redundancy
 from caligo_sweep.reconciliation.codes import family_redundancies, load_code
 from caligo_sweep.reconciliation.construction import build_base_code, lift
-from caligo_sweep.reconciliation.decoder import channel_llr, decode_posterior, decode_syndrome, phi, syndrome_of
+from caligo_sweep.reconciliation.decoder import (
+    channel_llr,
+    consecutive_edges,
+    decode_posterior,
+    decode_syndrome,
+    phi,
+    syndrome_of,
+)
 
 ldpc = pytest.importorskip("ldpc")
 
@@ -138,3 +145,35 @@ def test_syndrome_is_the_sparse_matrix_product():
     bits = np.random.default_rng(3).integers(0, 2, (5, 1024), dtype=np.uint8)
     for word in bits:
         np.testing.assert_array_equal(syndrome_of(row_pointer, column_index, word), (matrix @ word) % 2)
+
+
+@pytest.mark.parametrize("frame_length", [16384, 65536])
+def test_syndrome_by_consecutive_groups_is_the_sparse_matrix_product_of_the_shipped_codes(frame_length):
+    # Quasi-cyclic codes: most groups of 8 checks read 8 consecutive variables per edge (one 8-byte load), the
+    # circulants' wraps do not; both paths must give H x mod 2 (scipy, an independent product).
+    code = code_for_redundancy(frame_length, 0.3).code()
+    matrix = scipy.sparse.csr_matrix(
+        (np.ones(code.column_index.size, dtype=np.int64), code.column_index, code.row_pointer),
+        shape=(code.n_checks, code.frame_length),
+    )
+    flags = consecutive_edges(code.row_pointer, code.column_index)
+    assert 0.5 < 8 * flags.sum() / flags.size < 1.0  # both paths are exercised
+    for word in np.random.default_rng(frame_length).integers(0, 2, (3, code.frame_length), dtype=np.uint8):
+        np.testing.assert_array_equal(syndrome_of(code.row_pointer, code.column_index, word, flags), (matrix @ word) % 2)
+
+
+def test_consecutive_flags_mark_exactly_the_runs_of_eight():
+    # 10 checks of degree 2 on 20 variables: checks 0-7 read (c, c + 8) except check 5's second edge; checks 8, 9
+    # (a group of 2, never flagged) read (c - 8, c).
+    rows = [(c, c + 8 if c != 5 else 19) for c in range(8)] + [(0, 8), (1, 9)]
+    row_pointer = np.arange(0, 21, 2, dtype=np.int64)
+    column_index = np.array(rows, dtype=np.int32).ravel()
+    flags = consecutive_edges(row_pointer, column_index)
+    expected = np.zeros(20, dtype=np.uint8)
+    expected[0] = 1  # first edges of checks 0-7 are 0..7; the second edges break at check 5
+    np.testing.assert_array_equal(flags, expected)
+    matrix = np.zeros((10, 20), dtype=np.int64)
+    for check, variables in enumerate(rows):
+        matrix[check, list(variables)] = 1
+    for word in np.random.default_rng(5).integers(0, 2, (8, 20), dtype=np.uint8):
+        np.testing.assert_array_equal(syndrome_of(row_pointer, column_index, word, flags), (matrix @ word) % 2)
