@@ -207,8 +207,11 @@ static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variable
             PyErr_SetString(PyExc_ValueError, "row_pointer must not decrease");
             return -1;
         }
-    int out_of_range = 0; /* one unsigned comparison per edge, no early exit: the loop vectorises */
-    for (Py_ssize_t k = 0; k < n_edges; k++) out_of_range |= (uint64_t)(uint32_t)g->column_index[k] >= (uint64_t)n_variables;
+    /* one 32-bit unsigned comparison per edge (negative indices wrap above the limit), no early exit: the loop
+     * vectorises */
+    const uint32_t limit = n_variables > INT32_MAX ? (uint32_t)INT32_MAX + 1u : (uint32_t)n_variables;
+    uint32_t out_of_range = 0;
+    for (Py_ssize_t k = 0; k < n_edges; k++) out_of_range |= (uint32_t)g->column_index[k] >= limit;
     if (out_of_range) {
         PyErr_SetString(PyExc_ValueError, "column_index out of range of the channel LLRs");
         return -1;
