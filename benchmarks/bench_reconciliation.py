@@ -2,8 +2,12 @@
 
 Run ``python benchmarks/bench_reconciliation.py`` (about 50 minutes on 2 cores), ``--quick`` (about 2 minutes,
 fewer frames, a smaller QBER grid; it writes ``*_quick`` files and leaves the shipped table alone unless ``--table``
-is given) or ``--speed-only`` (items 2-4 alone, at the shipped table's QBER-5 % level; about 1 minute). Prints and
-writes (``docs/``, next to the README's other figure):
+is given) or ``--speed-only`` (items 2-4 alone, at the shipped table's QBER-5 % level; about 1 minute).
+``--lengths 262144`` re-measures only the listed frame lengths and keeps the shipped rows of the others (the 2^18
+rows: about 70 minutes); each length gets the same number of bits per level (400 frames of 2^16, 100 of 2^18).
+``--whole-runs 1e7`` prints, instead, the row's ``ec_efficiency`` of whole runs at QBER 1-10 % with frames up to
+2^16 and up to 2^18, beside the finite-length limit of the code length used (about 1 minute). Prints and writes
+(``docs/``, next to the README's other figure):
 
 1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest efficiency f = (syndrome + tag bits) /
    (bits h(QBER)) on a grid of step 0.005 whose frame error rate is at most 1 % over ``--frames`` frames (a level is
@@ -193,6 +197,50 @@ def throughput(frame_length: int, level: float, n_frames: int, rng) -> dict:
     }
 
 
+#: QBERs of the whole-run comparison; the default depolarising link with fidelity F has QBER 2 (1 - F) / 3.
+RUN_QBERS = (0.01, 0.03, 0.05, 0.07, 0.10)
+
+
+def whole_runs(num_pairs: int, seed: int = 0) -> list[dict]:
+    """``ec_efficiency`` of whole runs on the default depolarising link, with frames up to 2^16 and up to 2^18.
+
+    Each run is the command ``python -m caligo_sweep num_pairs=... link.fidelity=F reconciliation.frame_length=n``
+    (composed in this process); the finite-length limit is that of the code length the plan used, at the row's
+    calibrated ``qber_upper`` (the QBER the code is chosen for, and the one ``ec_efficiency`` divides by).
+    """
+    import tempfile
+
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from caligo_sweep.app.config_path import config_directory
+    from caligo_sweep.app.ot.link import run_ot_link
+    from caligo_sweep.config.build import prepare_ot_link
+    from caligo_sweep.config.store import register_configs
+
+    register_configs()
+    rows = []
+    for qber in RUN_QBERS:
+        for longest in (65536, 262144):
+            overrides = ["progress=false", f"num_pairs={num_pairs}", f"seed={seed}", f"link.fidelity={1 - 1.5 * qber:.6f}",
+                         f"reconciliation.frame_length={longest}"]  # fmt: skip
+            with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+                config = compose(config_name="config", overrides=overrides)
+            GlobalHydra.instance().clear()
+            with tempfile.TemporaryDirectory() as run_dir:
+                row = run_ot_link(prepare_ot_link(config), run_id="bench", progress=False, run_dir=run_dir).to_flat_dict()
+            limit = finite_length_limit(row["qber_upper"], row["ec_code_length_bits"])
+            rows.append({"qber": qber, **{key: row[key] for key in (
+                "qber_upper", "ec_frame_length_bits", "ec_code_length_bits", "ec_frames", "ec_frame_errors",
+                "ec_efficiency", "ot_length_bits")}, "finite_length_limit": limit})  # fmt: skip
+            print(
+                f"  QBER {100 * qber:.0f} %, frames <= {longest}: code {row['ec_code_length_bits']}, "
+                f"{row['ec_frames']} frames ({row['ec_frame_errors']} failed), f = {row['ec_efficiency']:.3f} "
+                f"(limit {limit:.3f}), OT {row['ot_length_bits']} bits", flush=True
+            )
+    return rows
+
+
 def load_note() -> str:
     """The machine's 1-minute load average (other processes share the 2 cores; timings scale with it)."""
     return f"[load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]"
@@ -235,6 +283,16 @@ def plot(tables: dict[int, list[dict]], stem: Path) -> None:
         fig.savefig(stem.with_suffix(suffix), dpi=120)
 
 
+def shipped_rows(frame_lengths) -> dict[int, list[dict]]:
+    """The shipped table's rows of ``frame_lengths`` (kept as measured when ``--lengths`` re-measures others)."""
+    shipped = json.loads(TABLE_PATH.read_text())["frame_lengths"]
+    tables = {}
+    for n in frame_lengths:
+        columns = shipped[str(n)]
+        tables[n] = [dict(zip(columns, values)) for values in zip(*columns.values())]
+    return tables
+
+
 def search(args: argparse.Namespace, rng: np.random.Generator) -> dict[int, list[dict]]:
     """The efficiency search of every frame length; writes the CSV, the figure and (unless quick) the table."""
     n_frames = args.frames or (16 if args.quick else 400)
@@ -242,15 +300,16 @@ def search(args: argparse.Namespace, rng: np.random.Generator) -> dict[int, list
     qbers = QUICK_QBERS if args.quick else QBERS
     RESULTS.mkdir(exist_ok=True)
     print(f"efficiency search: {n_frames} frames per level, {confirm_frames} to confirm, FER <= {MAX_FER}", flush=True)
-    tables = {}
-    for frame_length in sorted(FRAME_GEOMETRY, reverse=True):
-        scale = 65536 // frame_length
+    tables = shipped_rows(set(FRAME_GEOMETRY) - set(args.lengths)) if args.lengths else {}
+    for frame_length in sorted(args.lengths or FRAME_GEOMETRY, reverse=True):
+        scale = 65536 / frame_length  # the same bits per level at every length
         tables[frame_length] = efficiency_table(
-            frame_length, qbers, n_frames * scale, confirm_frames * scale, rng, args.jobs
+            frame_length, qbers, round(n_frames * scale), round(confirm_frames * scale), rng, args.jobs
         )
+    tables = dict(sorted(tables.items(), reverse=True))
     stem = RESULTS / ("reconciliation_efficiency_quick" if args.quick else "reconciliation_efficiency")
     with open(stem.with_suffix(".csv"), "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["frame_length", *tables[65536][0]])
+        writer = csv.DictWriter(handle, fieldnames=["frame_length", *next(iter(tables.values()))[0]])
         writer.writeheader()
         for frame_length, rows in tables.items():
             writer.writerows({"frame_length": frame_length, **row} for row in rows)
@@ -278,12 +337,24 @@ def main() -> None:
     parser.add_argument(
         "--confirm-frames", type=int, default=None, help="frames confirming the found level (default 4 x --frames)"
     )
+    parser.add_argument(
+        "--lengths", type=int, nargs="+", choices=sorted(FRAME_GEOMETRY), default=None,
+        help="measure only these frame lengths; the shipped table's rows of the others are kept",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="decoding threads for the efficiency search")
     parser.add_argument("--table", type=Path, default=None, help="where to write performance.json")
     parser.add_argument(
         "--speed-only", action="store_true", help="skip the search; time the decoder at the shipped table's QBER-5 %% level"
     )
+    parser.add_argument(
+        "--whole-runs", type=float, default=None, metavar="PAIRS",
+        help="only the whole-run comparison: ec_efficiency of runs of PAIRS pairs (e.g. 1e7) with frames up to 2^16 and 2^18",
+    )
     args = parser.parse_args()
+    if args.whole_runs is not None:
+        print(f"whole runs of {args.whole_runs:.0e} pairs, default depolarising link, seed 0:")
+        whole_runs(int(args.whole_runs))
+        return
     rng = np.random.default_rng(np.random.SeedSequence(2024))
     if args.speed_only:
         level = lookup(0.05, 65536).efficiency  # the shipped table's measured f at QBER 5 %

@@ -153,7 +153,7 @@ class ReconciliationSchema:
     """``reconciliation``: how the one-way error-correction leak is obtained (see docs/reconciliation.md)."""
 
     method: str = "auto"  #: auto (ldpc on the bits path, else model) | ldpc | model (shipped table) | assumed (f)
-    frame_length: Optional[int] = 65536  #: LDPC frame length, bits (65536 or 16384); null with assumed
+    frame_length: Optional[int] = 262144  #: longest LDPC frame, bits (262144, 65536 or 16384); null with assumed
     tag_bits: Optional[int] = 32  #: verification hash per frame, bits (>= 1); null with assumed
     efficiency: Optional[float] = None  #: assumed: f >= 1, leak f h(p) bits per bit of the half; null otherwise
 

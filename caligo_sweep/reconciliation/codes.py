@@ -2,6 +2,14 @@
 
 The ``.npz`` files in ``caligo_sweep/reconciliation/data`` are written by
 ``python -m caligo_sweep.reconciliation.build_codes``; runs only read them.
+
+Lengths above 2^16 ship no file: the code of index ``i`` and length ``d * 2^16`` is a ``d``-fold cyclic cover of the
+2^16 code ``i``, the same base matrix with circulants of size ``d * 64`` whose shifts ``s + 64 u`` keep the 2^16
+shift ``s`` modulo 64, with ``u`` in ``0 .. d - 1`` drawn from ``SeedSequence((COVER_SEED, length, i))``. Reducing a
+variable or check index modulo 64 within its circulant maps the cover onto the 2^16 graph, so every cycle of the
+cover maps to a closed walk of the 2^16 graph: the cover has no 4-cycle (the 2^16 codes have none) and has the same
+degree profile and rate, while the 2^16 graph's short cycles mostly open into longer ones. Measured (QBER 5 %,
+design efficiency 1.068, the 2^16 code of that redundancy): 1/128 frames of 2^18 bits failed, 100/512 of 2^16.
 """
 
 from __future__ import annotations
@@ -17,8 +25,11 @@ from caligo_sweep.reconciliation.construction import BaseCode, lift
 
 DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
 #: frame length (bits) -> (base columns, circulant size).
-FRAME_GEOMETRY: dict[int, tuple[int, int]] = {65536: (1024, 64), 16384: (512, 32)}
-DEFAULT_FRAME_LENGTH = 65536
+FRAME_GEOMETRY: dict[int, tuple[int, int]] = {262144: (1024, 256), 65536: (1024, 64), 16384: (512, 32)}
+#: frame length -> (shipped length whose base matrices it covers, cover degree); see the module docstring.
+CYCLIC_COVERS: dict[int, tuple[int, int]] = {262144: (65536, 4)}
+DEFAULT_FRAME_LENGTH = 262144
+COVER_SEED = 20180218
 _SHORTENING_SEED = 1306
 
 
@@ -57,8 +68,8 @@ class LdpcCode:
 
 
 def family_path(frame_length: int) -> Path:
-    """Location of the code file of one frame length."""
-    return DATA_DIRECTORY / f"ldpc_codes_n{frame_length}.npz"
+    """Location of the code file of one frame length (of the length it covers, for a cover)."""
+    return DATA_DIRECTORY / f"ldpc_codes_n{CYCLIC_COVERS.get(frame_length, (frame_length,))[0]}.npz"
 
 
 def require_frame_length(frame_length: int) -> int:
@@ -71,7 +82,23 @@ def require_frame_length(frame_length: int) -> int:
 @lru_cache(maxsize=None)
 def _family_arrays(frame_length: int) -> dict[str, np.ndarray]:
     with np.load(family_path(require_frame_length(frame_length))) as data:
-        return {key: data[key] for key in data.files}
+        arrays = {key: data[key] for key in data.files}
+    arrays["lifting"] = np.int64(FRAME_GEOMETRY[frame_length][1])
+    return arrays
+
+
+def cover_shifts(frame_length: int, index: int, shifts: np.ndarray) -> np.ndarray:
+    """Circulant shifts of code ``index`` at ``frame_length`` from the shifts of the code it covers (int64).
+
+    For a shipped length the shifts are returned unchanged; for a cover of degree ``d`` each becomes
+    ``s + lifting * u`` with ``u`` uniform in ``0 .. d - 1`` from ``SeedSequence((COVER_SEED, frame_length, index))``.
+    """
+    shifts = np.asarray(shifts, dtype=np.int64)
+    if frame_length not in CYCLIC_COVERS:
+        return shifts
+    covered, degree = CYCLIC_COVERS[frame_length]
+    rng = np.random.default_rng(np.random.SeedSequence((COVER_SEED, frame_length, index)))
+    return shifts + FRAME_GEOMETRY[covered][1] * rng.integers(0, degree, shifts.size, dtype=np.int64)
 
 
 def family_redundancies(frame_length: int) -> np.ndarray:
@@ -96,7 +123,7 @@ def base_code(frame_length: int, index: int) -> BaseCode:
         lifting=int(arrays["lifting"]),
         rows=arrays["rows"][edges],
         columns=arrays["columns"][edges],
-        shifts=arrays["shifts"][edges],
+        shifts=cover_shifts(frame_length, index, arrays["shifts"][edges]),
         design_rate=float(arrays["design_rate"][index]),
     )
 

@@ -37,10 +37,15 @@ from caligo_sweep.reconciliation.model import design_efficiency
 
 DEFAULT_TAG_BITS = 32
 DEFAULT_MAX_ITERATIONS = 200
-#: Most frames per decoding task: many per lane, so that the lanes stay busy until a task's last frames (a lane takes
-#: the next frame when its frame stops; a failing frame holds one for DEFAULT_MAX_ITERATIONS passes), while a task's
-#: frames stay small (256 frames of 2^16 bits: 16 MiB, one byte per bit).
-FRAMES_PER_TASK = 32 * LANES
+#: Most bits per decoding task (one byte each while decoded): 16 MiB, i.e. 256 frames of 2^16 bits or 64 of 2^18,
+#: many per lane, so that the lanes stay busy until a task's last frames (a lane takes the next frame when its frame
+#: stops; a failing frame holds one for DEFAULT_MAX_ITERATIONS passes), while a task's frames stay small.
+BITS_PER_TASK = 2**24
+
+
+def frames_per_task(frame_length: int) -> int:
+    """Frames of ``frame_length`` bits per decoding task: :data:`BITS_PER_TASK` of them, and at least 2 per lane."""
+    return max(2 * LANES, BITS_PER_TASK // frame_length)
 
 
 def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSequence:
@@ -192,8 +197,8 @@ def bob_decode(
     positions = positions_by_frame_size(code, bounds)
     n_frames = bounds.size - 1
     # Equal tasks, as many as the threads or a multiple of them, so that no thread waits for the last one.
-    # tasks of about FRAMES_PER_TASK frames, a multiple of n_jobs of them (no thread idles at the end), none empty
-    n_tasks = min(n_frames, n_jobs * -(-n_frames // (n_jobs * FRAMES_PER_TASK)))
+    # tasks of about frames_per_task() frames, a multiple of n_jobs of them (no thread idles at the end), none empty
+    n_tasks = min(n_frames, n_jobs * -(-n_frames // (n_jobs * frames_per_task(code.frame_length))))
     cuts = np.linspace(0, n_frames, n_tasks + 1).round().astype(int)
     tasks = [range(first, stop) for first, stop in zip(cuts[:-1], cuts[1:])]
     started = time.perf_counter()

@@ -40,8 +40,8 @@ def test_a_secure_point_gives_a_positive_correct_ot_whose_length_uses_the_leak_s
     assert row["half_bits"] == min(row["n_sifted"], row["n_pairs"] - row["n_sifted"])
     assert row["ec_frame_errors"] == 0
     # the leak is every syndrome and tag bit of the half: frames x (checks + 32) of the code the calibration selects
-    choice = select_code(row["qber_upper"], 65536, row["half_bits"], 32)
-    assert row["ec_code_length_bits"] == choice.frame_length
+    choice = select_code(row["qber_upper"], 262144, row["half_bits"], 32)  # the default longest frame
+    assert row["ec_frame_length_bits"] == 262144 and row["ec_code_length_bits"] == choice.frame_length
     assert row["ec_frames"] == -(-row["half_bits"] // choice.payload_bits)
     assert row["ec_leak_bits"] == row["ec_frames"] * (choice.n_checks + 32)
     f = row["ec_leak_bits"] / (row["half_bits"] * binary_entropy(row["qber_upper"]))
@@ -103,7 +103,8 @@ def test_a_secure_point_whose_decoding_fails_is_aborted(run, monkeypatch):
 def test_model_reconciliation_charges_the_table_code_without_decoding(run):
     row = run(*QUIET, "engine.sampling=counts")
     assert row["ec_model"] == "table" and row["status"] == "ok" and row["ot_length_bits"] > 0
-    choice = select_code(row["qber_upper"], 65536, row["half_bits"], 32)
+    choice = select_code(row["qber_upper"], row["ec_frame_length_bits"], row["half_bits"], 32)
+    assert row["ec_code_length_bits"] == choice.frame_length
     assert row["ec_leak_bits"] == -(-row["half_bits"] // choice.payload_bits) * (choice.n_checks + 32)
     assert row["ec_frame_error_rate"] == lookup(row["qber_upper"], choice.frame_length).frame_error_rate
     assert row["ec_frame_errors"] is None and row["ot_correct"] is None and row["choice_bit"] is None
@@ -113,8 +114,34 @@ def test_bits_path_with_the_table_charges_the_same_code_plan_as_the_counts_path(
     bits, counts = run(*SMALL, "reconciliation=model"), run(*SMALL, "engine.sampling=counts")
     assert bits["ec_model"] == counts["ec_model"] == "table"
     for row in (bits, counts):  # each path's own half length and calibrated QBER, one planning rule
-        choice = select_code(row["qber_upper"], 65536, row["half_bits"], 32)
+        choice = select_code(row["qber_upper"], row["ec_frame_length_bits"], row["half_bits"], 32)
         assert row["ec_leak_bits"] == -(-row["half_bits"] // choice.payload_bits) * (choice.n_checks + 32)
+
+
+def test_the_table_model_and_the_decoder_give_the_same_ot_length_at_random_secure_points(run):
+    """reconciliation=model charges the frame plan the decoder sends, so at the same seed the two lengths agree."""
+    rng = np.random.default_rng(19)
+    compared = 0
+    while compared < 10:
+        point = (*QUIET, "num_pairs=300000", "workers.batch_size=100000", "protocol.calibration_pairs=300000",
+                 f"link.fidelity={rng.uniform(0.95, 0.995):.4f}", f"nsm.r={rng.uniform(0.5, 0.9):.3f}",
+                 f"seed={int(rng.integers(1000))}")  # fmt: skip
+        decoded = run(*point)
+        if not (decoded["secure"] and decoded["ot_length_bits"] > 0):
+            continue
+        modelled = run(*point, "reconciliation=model")
+        assert modelled["ec_model"] == "table" and modelled["ec_code_length_bits"] == decoded["ec_code_length_bits"]
+        assert abs(modelled["ot_length_bits"] - decoded["ot_length_bits"]) <= 0.01 * decoded["ot_length_bits"]
+        compared += 1
+
+
+def test_2_18_frames_lengthen_the_1e7_pair_ot_at_qber_3_percent(run):
+    """Issue 19: 100,745 OT bits with frames of at most 2^16 (seed 0, F = 0.955, i.e. QBER 3 %); longer frames leak less."""
+    point = (*QUIET, "num_pairs=10000000", "link.fidelity=0.955")
+    row = run(*point)
+    assert row["status"] == "ok" and row["ec_code_length_bits"] == 262144 and row["ot_correct"] is True
+    assert run(*point, "reconciliation.frame_length=65536")["ot_length_bits"] == 100_745
+    assert row["ot_length_bits"] > 100_745
 
 
 def test_pdc_source_uses_the_table_by_default(composer):

@@ -5,7 +5,14 @@ import pytest
 import scipy.sparse
 
 from caligo_sweep.reconciliation.build_codes import family_base_rows, family_code
-from caligo_sweep.reconciliation.codes import FRAME_GEOMETRY, base_code, family_redundancies, load_code
+from caligo_sweep.reconciliation.codes import (
+    COVER_SEED,
+    CYCLIC_COVERS,
+    FRAME_GEOMETRY,
+    base_code,
+    family_redundancies,
+    load_code,
+)
 from caligo_sweep.reconciliation.construction import CHAIN_REACH, BaseCode, build_base_code, lift
 from caligo_sweep.reconciliation.decoder import syndrome_of
 
@@ -17,6 +24,28 @@ def test_regenerating_a_shipped_code_gives_identical_arrays(frame_length, index)
     for name in ("rows", "columns", "shifts"):
         np.testing.assert_array_equal(getattr(rebuilt, name), getattr(shipped, name))
     assert rebuilt.design_rate == shipped.design_rate
+
+
+@pytest.mark.parametrize("index", [0, 40, 87])
+def test_a_longer_code_is_a_seeded_cyclic_cover_of_the_shipped_code_and_maps_onto_its_graph(index):
+    covered, degree = CYCLIC_COVERS[262144]
+    cover, base = base_code(262144, index), base_code(covered, index)
+    small, large = FRAME_GEOMETRY[covered][1], FRAME_GEOMETRY[262144][1]
+    assert (cover.lifting, large) == (degree * small, degree * small)
+    rng = np.random.default_rng(np.random.SeedSequence((COVER_SEED, 262144, index)))  # regenerated from its seed
+    np.testing.assert_array_equal(cover.shifts, base.shifts + small * rng.integers(0, degree, base.shifts.size))
+    np.testing.assert_array_equal(cover.rows, base.rows)
+    np.testing.assert_array_equal(cover.columns, base.columns)
+    # the covering map: index (block, z) -> (block, z mod small) sends each edge of the cover onto an edge of the code
+    cover_pointer, cover_columns = lift(cover)
+    base_pointer, base_columns = lift(base)
+    checks = np.repeat(np.arange(cover_pointer.size - 1), np.diff(cover_pointer))
+    def project(index_array):
+        return index_array // large * small + index_array % large % small
+    projected = set(zip(project(checks).tolist(), project(cover_columns.astype(np.int64)).tolist()))
+    base_edges = set(zip(np.repeat(np.arange(base_pointer.size - 1), np.diff(base_pointer)).tolist(), base_columns.tolist()))
+    assert projected == base_edges
+    assert cover_columns.size == degree * base_columns.size  # each edge of the code has degree preimages
 
 
 def test_family_covers_qber_half_percent_to_eleven_percent():
@@ -75,7 +104,7 @@ def index_at_rate(frame_length: int, rate: float) -> int:
     return int(np.argmin(np.abs(1 - family_redundancies(frame_length) - rate)))
 
 
-@pytest.mark.parametrize(("frame_length", "rate"), [(65536, 0.55), (65536, 0.85), (16384, 0.52)])
+@pytest.mark.parametrize(("frame_length", "rate"), [(262144, 0.55), (65536, 0.55), (65536, 0.85), (16384, 0.52)])
 def test_lifted_graph_has_no_four_cycles_where_the_degrees_allow(frame_length, rate):
     index = index_at_rate(frame_length, rate)
     # Two checks sharing two variables close a 4-cycle: an off-diagonal entry >= 2 of H H^T. From rate 0.85 up

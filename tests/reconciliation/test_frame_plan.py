@@ -56,3 +56,21 @@ def test_a_half_too_short_for_long_frames_uses_the_shorter_code_and_a_long_one_t
             rival = plan_frames(length, design_efficiency(p, length) * binary_entropy(p), n_bits, 32)
             assert plan_leak_bits(chosen, n_bits, 32) <= plan_leak_bits(rival, n_bits, 32)
     assert select_code(p, 16384, 2_100_000).frame_length == 16384  # never longer than configured
+
+
+@pytest.mark.parametrize("p", [0.01, 0.03, 0.05, 0.1])
+def test_plans_for_halves_of_1e3_to_1e9_bits_take_2_18_frames_when_they_send_fewer_bits(p):
+    """The plan with 2^18 codes allowed never sends more than the 2^16-only plan, and long halves use 2^18."""
+    plans = {}
+    for n_bits in np.unique(np.logspace(3, 9, 25).round().astype(np.int64)).tolist():
+        chosen = select_code(p, 262144, n_bits)
+        up_to_2_16 = select_code(p, 65536, n_bits)
+        assert plan_leak_bits(chosen, n_bits, 32) <= plan_leak_bits(up_to_2_16, n_bits, 32)
+        for length in (262144, 65536, 16384):  # the winner is the best plan of any allowed length
+            rival = plan_frames(length, design_efficiency(p, length) * binary_entropy(p), n_bits, 32)
+            assert plan_leak_bits(chosen, n_bits, 32) <= plan_leak_bits(rival, n_bits, 32)
+        plans[n_bits] = chosen.frame_length
+    assert plans[1000] == 16384 and plans[10**9] == 262144
+    if p <= 0.05:  # 2^18 saves 2-7 % of the leak here, more than a step of the code grid: long halves always take it
+        assert all(plans[n] == 262144 for n in plans if n >= 1_000_000)
+    assert select_code(p, 65536, 10**9).frame_length == 65536  # never longer than configured
