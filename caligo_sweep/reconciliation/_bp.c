@@ -157,6 +157,7 @@ static long decode(const Graph *g, float *restrict posterior, float *restrict ch
 }
 
 #include "_bp_lanes.h"
+#include "_bp_check_lanes.h"
 
 /* The arrays decode() takes: argument name, item size [bytes], struct-format codes accepted, written to. */
 static const struct {
@@ -263,8 +264,11 @@ static PyObject *py_decode(PyObject *module, PyObject *args) {
 /* decode_frames(): the graph (views[ROWS], views[COLUMNS]) and the frame arrays, shapes checked. */
 enum { F_FRAMES, F_MAGNITUDE, F_SYNDROMES, F_ITERATIONS, F_CONVERGED, N_FRAME_ARRAYS };
 
+/* decode_frames() kernels: the check lanes where the graph allows them, else the frame lanes. */
+enum { KERNEL_AUTO, KERNEL_FRAMES, KERNEL_CHECKS };
+
 static PyObject *decode_frame_arrays(Py_buffer *graph_views, Py_buffer *frame_views, long max_iterations,
-                                     float known_llr, int portable) {
+                                     float known_llr, int portable, int kernel) {
     const Py_ssize_t n_frames = frame_views[F_FRAMES].shape[0], n_variables = frame_views[F_FRAMES].shape[1];
     const Graph g = {graph_views[ROWS].buf, graph_views[COLUMNS].buf, graph_views[ROWS].shape[0] - 1,
                      frame_views[F_SYNDROMES].buf};
@@ -288,6 +292,25 @@ static PyObject *decode_frame_arrays(Py_buffer *graph_views, Py_buffer *frame_vi
     const FrameBatch batch = {&g, n_variables, n_edges, n_frames, frame_views[F_FRAMES].buf,
                               frame_views[F_MAGNITUDE].buf, known_llr, frame_views[F_SYNDROMES].buf, max_iterations,
                               frame_views[F_ITERATIONS].buf, frame_views[F_CONVERGED].buf};
+    int64_t *stamp = kernel == KERNEL_FRAMES ? NULL : malloc(sizeof(int64_t) * (size_t)(n_variables + 1));
+    if (kernel != KERNEL_FRAMES && !stamp) return PyErr_NoMemory();
+    const int grouped = kernel != KERNEL_FRAMES && check_groups_qualify(&g, n_variables, stamp);
+    free(stamp);
+    if (kernel == KERNEL_CHECKS && !grouped) {
+        PyErr_SetString(PyExc_ValueError, "decode_frames: kernel 'checks' needs groups of 8 checks of one degree "
+                                          "that share no variable");
+        return NULL;
+    }
+    if (grouped) {
+        CheckScratch check_scratch;
+        if (alloc_check_scratch(&check_scratch, &batch, (int)max_degree) < 0) return PyErr_NoMemory();
+        const CheckPass check_pass = choose_check_pass(portable);
+        Py_BEGIN_ALLOW_THREADS
+        decode_checks(&batch, check_pass, (int)max_degree, &check_scratch);
+        Py_END_ALLOW_THREADS
+        free_check_scratch(&check_scratch);
+        Py_RETURN_NONE;
+    }
     const size_t bytes = sizeof(vf) * lane_vectors(&batch, (int)max_degree) + (size_t)g.n_checks * LANES;
     vf *scratch = aligned_alloc(sizeof(vf), (bytes + sizeof(vf) - 1) / sizeof(vf) * sizeof(vf));
     if (!scratch) return PyErr_NoMemory();
@@ -306,11 +329,15 @@ static PyObject *py_decode_frames(PyObject *module, PyObject *args) {
     PyObject *graph_objects[2], *frame_objects[N_FRAME_ARRAYS];
     long max_iterations;
     float known_llr;
-    int portable;
-    if (!PyArg_ParseTuple(args, "OOOOOlfOOp", &graph_objects[0], &graph_objects[1], &frame_objects[F_FRAMES],
+    int portable, kernel;
+    if (!PyArg_ParseTuple(args, "OOOOOlfOOpi", &graph_objects[0], &graph_objects[1], &frame_objects[F_FRAMES],
                           &frame_objects[F_MAGNITUDE], &frame_objects[F_SYNDROMES], &max_iterations, &known_llr,
-                          &frame_objects[F_ITERATIONS], &frame_objects[F_CONVERGED], &portable))
+                          &frame_objects[F_ITERATIONS], &frame_objects[F_CONVERGED], &portable, &kernel))
         return NULL;
+    if (kernel < KERNEL_AUTO || kernel > KERNEL_CHECKS) {
+        PyErr_SetString(PyExc_ValueError, "decode_frames: kernel must be 0 (auto), 1 (frames) or 2 (checks)");
+        return NULL;
+    }
     static const struct { const char *name; int ndim; Py_ssize_t itemsize; const char *kinds; int writable; }
         FRAME_ARRAYS[N_FRAME_ARRAYS] = {
             {"frames", 2, 1, "B", 1},      {"magnitudes", 1, 4, "f", 0}, {"syndromes", 2, 1, "B", 0},
@@ -326,7 +353,8 @@ static PyObject *py_decode_frames(PyObject *module, PyObject *args) {
                       FRAME_ARRAYS[frame_held].writable) == 0)
         frame_held++;
     PyObject *result = frame_held == N_FRAME_ARRAYS
-                           ? decode_frame_arrays(graph_views, frame_views, max_iterations, known_llr, portable)
+                           ? decode_frame_arrays(graph_views, frame_views, max_iterations, known_llr, portable,
+                                                 kernel)
                            : NULL;
     while (frame_held > 0) PyBuffer_Release(&frame_views[--frame_held]);
     while (graph_held > 0) PyBuffer_Release(&graph_views[--graph_held]);
@@ -499,9 +527,10 @@ static PyMethodDef methods[] = {
      "\n\nLayered sum-product syndrome decoding; writes the final LLRs into posterior."},
     {"decode_frames", py_decode_frames, METH_VARARGS,
      "decode_frames(row_pointer, column_index, frames, magnitudes, syndromes, max_iterations, known_llr, iterations,"
-     " converged, portable) -> None\n\nDecode many frames of one code, LANES at a time in SIMD lanes, each exactly as"
-     " decode() would (AVX2 where the CPU has it unless portable). frames holds Bob's bits (2: known zero) and is"
-     " overwritten with the hard decisions; writes passes and convergence flags."},
+     " converged, portable, kernel) -> None\n\nDecode many frames of one code, each exactly as decode() would: LANES"
+     " checks at a time where the graph's groups of LANES checks share no variable (kernel 0 or 2), else LANES frames"
+     " at a time (kernel 0 or 1); AVX2 where the CPU has it unless portable. frames holds Bob's bits (2: known zero)"
+     " and is overwritten with the hard decisions; writes passes and convergence flags."},
     {"syndrome", py_syndrome, METH_VARARGS,
      "syndrome(row_pointer, column_index, bits, syndrome, consecutive) -> None\n\nH bits mod 2 (bits uint8 0/1) into"
      " syndrome; consecutive: the flags consecutive_edges() wrote for this graph."},

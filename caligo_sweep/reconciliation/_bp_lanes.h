@@ -41,7 +41,10 @@ static void build_phi_lane_table(void) {
     }
 #define LANE_PASS lane_pass_portable
 #define PHI_LANES phi_lanes_portable
+#define CHECK_PASS check_pass_portable
 #include "_bp_lane_pass.h"
+#include "_bp_check_pass.h"
+#undef CHECK_PASS
 #undef LANE_PASS
 #undef PHI_LANES
 #undef GATHER_PHI
@@ -59,7 +62,10 @@ static void build_phi_lane_table(void) {
     }
 #define LANE_PASS lane_pass_avx2
 #define PHI_LANES phi_lanes_avx2
+#define CHECK_PASS check_pass_avx2
 #include "_bp_lane_pass.h"
+#include "_bp_check_pass.h"
+#undef CHECK_PASS
 #undef LANE_PASS
 #undef PHI_LANES
 #undef GATHER_PHI
@@ -71,13 +77,32 @@ static void build_phi_lane_table(void) {
 typedef void (*LanePass)(const int64_t *, const int32_t *, Py_ssize_t, const uint8_t *, vf *, vf *, vf *, int,
                          vi *, vi *);
 
-/* The AVX2 pass where the build and the CPU have it, unless portable is asked for. */
+typedef int (*CheckPass)(const int64_t *, const int32_t *, const uint8_t *, Py_ssize_t, const uint8_t *, float *,
+                         vf *, vf *, int);
+
+/* Whether the CPU runs the AVX2 builds (and portable is not asked for). */
+static int use_avx2(int portable) {
+#if HAVE_AVX2_BUILD
+    return !portable && __builtin_cpu_supports("avx2");
+#else
+    (void)portable;
+    return 0;
+#endif
+}
+
+/* The AVX2 passes where the build and the CPU have them, unless portable is asked for. */
 static LanePass choose_lane_pass(int portable) {
 #if HAVE_AVX2_BUILD
-    if (!portable && __builtin_cpu_supports("avx2")) return lane_pass_avx2;
+    if (use_avx2(portable)) return lane_pass_avx2;
 #endif
-    (void)portable;
     return lane_pass_portable;
+}
+
+static CheckPass choose_check_pass(int portable) {
+#if HAVE_AVX2_BUILD
+    if (use_avx2(portable)) return check_pass_avx2;
+#endif
+    return check_pass_portable;
 }
 
 typedef struct {

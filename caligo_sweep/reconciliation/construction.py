@@ -195,10 +195,15 @@ def lift(code: BaseCode) -> tuple[np.ndarray, np.ndarray]:
         int32, the variable of each edge.
     """
     z = np.arange(code.lifting, dtype=np.int64)
-    rows = code.rows.astype(np.int64)[:, None] * code.lifting + z[None, :]
-    columns = code.columns.astype(np.int64)[:, None] * code.lifting + (z[None, :] + code.shifts[:, None]) % code.lifting
-    order = np.argsort(rows.ravel(), kind="stable")
-    n_checks = code.n_base_rows * code.lifting
-    row_pointer = np.zeros(n_checks + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows.ravel(), minlength=n_checks), out=row_pointer[1:])
-    return row_pointer, columns.ravel()[order].astype(np.int32)
+    order = np.argsort(code.rows, kind="stable")  # a check's edges follow its base row's entries in stored order
+    degrees = np.bincount(code.rows, minlength=code.n_base_rows)
+    bounds = np.concatenate(([0], np.cumsum(degrees)))
+    base_columns = code.columns.astype(np.int64)[order] * code.lifting
+    shifts = code.shifts.astype(np.int64)[order]
+    blocks = [  # base row i: checks i L + z (rows of the block), their edges in entry order (columns)
+        base_columns[first:last][None, :] + (z[:, None] + shifts[first:last][None, :]) % code.lifting
+        for first, last in zip(bounds[:-1], bounds[1:])
+    ]
+    row_pointer = np.zeros(code.n_base_rows * code.lifting + 1, dtype=np.int64)
+    np.cumsum(np.repeat(degrees, code.lifting), out=row_pointer[1:])
+    return row_pointer, np.concatenate([block.ravel() for block in blocks]).astype(np.int32)

@@ -115,6 +115,10 @@ def decode_posterior(
     return posterior, iterations, converged
 
 
+#: decode_frames() kernels and their codes in the C extension.
+KERNELS = {"auto": 0, "frames": 1, "checks": 2}
+
+
 def decode_frames(
     row_pointer: np.ndarray,
     column_index: np.ndarray,
@@ -124,15 +128,25 @@ def decode_frames(
     max_iterations: int,
     *,
     portable: bool = False,
+    kernel: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Decode many frames of one code, :data:`LANES` at a time in SIMD lanes, each exactly as
-    :func:`decode_posterior` decodes it alone from :func:`channel_llr` (and :data:`KNOWN_BIT_LLR` at known bits).
+    """Decode many frames of one code with SIMD lanes, each exactly as :func:`decode_posterior` decodes it alone
+    from :func:`channel_llr` (and :data:`KNOWN_BIT_LLR` at known bits).
 
-    The frames' values are interleaved lane by lane, so one pass over the graph updates :data:`LANES` frames with
-    vector instructions (AVX2 where the CPU has it, chosen at run time, else a portable build); a lane whose frame
-    stops takes the next one. Every lane does the single-frame decoder's float32 operations in the same order, so a
-    frame's bits, passes and flag do not depend on the other frames, on its lane or on the instruction set (tested).
-    The LLRs are formed lane by lane from one byte per bit, so a call costs 1 byte per frame bit, not 4.
+    Two kernels, with vector instructions (AVX2 where the CPU has it, chosen at run time, else a portable build):
+
+    * ``"checks"``: one frame at a time, each pass updating :data:`LANES` checks at once. It needs every group of
+      checks ``8 q .. 8 q + 7`` to have one degree and to share no variable, as the checks of a circulant row of the
+      shipped quasi-cyclic codes do; the layered schedule then gives the same numbers whether a group's checks are
+      updated one after another or together. One frame fills every lane, and a thread holds 4 bytes per variable and
+      per edge.
+    * ``"frames"``: :data:`LANES` frames interleaved lane by lane, each lane running the whole schedule on its frame;
+      a lane whose frame stops takes the next one. Any graph; 8 times the memory, and lanes idle when a call has
+      fewer than :data:`LANES` frames.
+
+    ``"auto"`` takes ``"checks"`` where the graph allows it. In both, every lane does the single-frame decoder's
+    float32 operations in the same order, so a frame's bits, passes and flag do not depend on the kernel, on the
+    other frames, on its lane or on the instruction set (tested). The LLRs are formed from one byte per bit.
 
     Parameters
     ----------
@@ -149,6 +163,8 @@ def decode_frames(
         Upper bound on passes per frame (>= 1).
     portable : bool
         Use the portable build even where AVX2 exists (same bits; for tests and benchmarks).
+    kernel : {"auto", "checks", "frames"}
+        Which kernel (same bits); ``"checks"`` raises ValueError on a graph that does not allow it.
 
     Returns
     -------
@@ -159,6 +175,8 @@ def decode_frames(
     converged : numpy.ndarray
         bool per frame: the hard decision satisfies every check.
     """
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {sorted(KERNELS)}; got {kernel!r}")
     if not (isinstance(frames, np.ndarray) and frames.dtype == np.uint8 and frames.ndim == 2 and frames.flags.c_contiguous):
         raise ValueError("frames must be a C-contiguous 2-D uint8 array (it is overwritten with the decisions)")
     syndromes = np.ascontiguousarray(syndromes, dtype=np.uint8)
@@ -179,6 +197,7 @@ def decode_frames(
         iterations,
         converged,
         bool(portable),
+        KERNELS[kernel],
     )
     return frames, iterations, converged.astype(bool)
 

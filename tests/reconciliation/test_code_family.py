@@ -178,3 +178,16 @@ def test_shipped_codes_close_no_short_chain_cycle():
     counts = {index: chain_cycles(base_code(65536, index)) for index in np.flatnonzero(rates <= 0.93)}
     assert len(counts) > 60
     assert not any(counts.values()), {index: count for index, count in counts.items() if count}
+
+
+def test_lifting_gives_each_check_its_base_rows_circulant_edges_in_stored_order():
+    """Check i L + z reads variables j L + (z + s) mod L of its base row's entries (i, j, s), in the stored order
+    (the decoder's sums follow the edge order, so the order is part of the code)."""
+    code = base_code(16384, 40)
+    row_pointer, column_index = lift(code)
+    rng = np.random.default_rng(5)
+    for check in rng.choice(row_pointer.size - 1, 200, replace=False):
+        row, z = divmod(int(check), code.lifting)
+        entries = np.flatnonzero(code.rows == row)
+        expected = code.columns[entries].astype(np.int64) * code.lifting + (z + code.shifts[entries]) % code.lifting
+        np.testing.assert_array_equal(column_index[row_pointer[check] : row_pointer[check + 1]], expected)

@@ -52,11 +52,12 @@ def reference(frames):
     )
 
 
+@pytest.mark.parametrize("kernel", ["checks", "frames"])
 @pytest.mark.parametrize("portable", [False, True])
-def test_every_frame_decodes_as_the_single_frame_kernel(frames, reference, portable):
+def test_every_frame_decodes_as_the_single_frame_kernel(frames, reference, portable, kernel):
     code, y, crossover, syndromes = frames
     bits, iterations, converged = decode_frames(
-        code.row_pointer, code.column_index, y.copy(), crossover, syndromes, 60, portable=portable
+        code.row_pointer, code.column_index, y.copy(), crossover, syndromes, 60, portable=portable, kernel=kernel
     )
     np.testing.assert_array_equal(iterations, reference[1])
     np.testing.assert_array_equal(converged, reference[2])
@@ -65,15 +66,34 @@ def test_every_frame_decodes_as_the_single_frame_kernel(frames, reference, porta
     assert converged.any() and not converged.all() and np.unique(iterations).size > 3
 
 
-def test_a_frame_does_not_depend_on_its_neighbours(frames, reference):
+@pytest.mark.parametrize("kernel", ["checks", "frames"])
+@pytest.mark.parametrize("count", [1, 2, LANES + 1])
+def test_a_frame_does_not_depend_on_its_neighbours(frames, reference, kernel, count):
     code, y, crossover, syndromes = frames
-    order = np.random.default_rng(7).permutation(len(y))[: LANES + 1]
+    order = np.random.default_rng(7).permutation(len(y))[:count]
     bits, iterations, converged = decode_frames(
-        code.row_pointer, code.column_index, y[order], crossover[order], syndromes[order], 60
+        code.row_pointer, code.column_index, y[order], crossover[order], syndromes[order], 60, kernel=kernel
     )
     np.testing.assert_array_equal(bits, reference[0][order])
     np.testing.assert_array_equal(iterations, reference[1][order])
     np.testing.assert_array_equal(converged, reference[2][order])
+
+
+def test_a_graph_whose_check_groups_share_a_variable_is_decoded_in_frame_lanes(frames, reference):
+    """Checks 0 and 1 of the code (one group of 8) made to share a variable: "checks" refuses, "auto" falls back."""
+    code, y, crossover, syndromes = frames
+    row_pointer, column_index = code.row_pointer, code.column_index.copy()
+    column_index[row_pointer[1]] = column_index[row_pointer[0]]  # check 1's first edge reads check 0's first variable
+    assert column_index[row_pointer[1] : row_pointer[2]].size == np.unique(column_index[row_pointer[1] : row_pointer[2]]).size
+    altered = np.stack([syndrome_of(row_pointer, column_index, (y[f] == 1).astype(np.uint8)) for f in range(3)])
+    with pytest.raises(ValueError, match="kernel 'checks' needs groups of 8 checks"):
+        decode_frames(row_pointer, column_index, y[:3].copy(), crossover[:3], altered, 20, kernel="checks")
+    auto = decode_frames(row_pointer, column_index, y[:3].copy(), crossover[:3], altered, 20)
+    lanes = decode_frames(row_pointer, column_index, y[:3].copy(), crossover[:3], altered, 20, kernel="frames")
+    for got, expected in zip(auto, lanes):
+        np.testing.assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        decode_frames(row_pointer, column_index, y[:3].copy(), crossover[:3], altered, 20, kernel="fast")
 
 
 def _cpu_has_avx2() -> bool:

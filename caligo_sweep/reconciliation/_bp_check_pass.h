@@ -1,0 +1,76 @@
+/* One layered BP pass over one frame, 8 checks at a time in SIMD lanes (included twice by _bp_lanes.h, after
+ * _bp_lane_pass.h, whose PHI_LANES it uses).
+ *
+ * The checks of a group 8 q .. 8 q + 7 have one degree and share no variable (the checks of one circulant row of a
+ * quasi-cyclic code; check_groups_qualify() makes sure). decode() updates them one after another; as none reads
+ * what another writes, updating them together gives the same numbers, and each lane does decode()'s float32
+ * operations on its check in decode()'s order (as _bp_lane_pass.h does per frame). So a frame's bits, passes and flag
+ * are decode()'s (tested). The k-th variables of a group's checks are 8 consecutive ones away from a circulant's
+ * wrap (flags of mark_consecutive()): one vector load and store; elsewhere 8 scalar ones.
+ *
+ * Messages are kept per group, edge k of the group's lane l at row_pointer[8 q] + 8 k + l, so that each is one
+ * aligned vector. Before the include, CHECK_PASS names the pass.
+ */
+
+/* One pass; returns nonzero when every check held right after its update and no hard decision changed (the
+ * stopping rule of decode()). scratch holds 5 * max_degree vf. */
+static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict column_index,
+                      const uint8_t *restrict consecutive, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
+                      float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree) {
+    vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
+    vf *restrict incoming_phi = scratch + 2 * max_degree, *restrict suffix = scratch + 3 * max_degree;
+    vf *restrict current = scratch + 4 * max_degree;
+    const vi sign_bit = splat_i(INT32_MIN), no_sign = splat_i(INT32_MAX);
+    vi unsatisfied = splat_i(0), any_flip = splat_i(0);
+    for (Py_ssize_t first = 0; first < n_checks; first += LANES) {
+        const int64_t start = row_pointer[first];
+        const int degree = (int)(row_pointer[first + 1] - start);
+        const int32_t *restrict variables = column_index + start;
+        vf *restrict messages = check_messages + start / LANES;
+        vu8 syndrome_bytes;
+        memcpy(&syndrome_bytes, syndrome + first, sizeof syndrome_bytes);
+        const vi syndrome_set = __builtin_convertvector(syndrome_bytes, vi) != 0; /* -1 where s_c = 1 */
+        vi negative = syndrome_set, parity = syndrome_set;
+        for (int k = 0; k < degree; k++) {
+            vf value;
+            if (consecutive[start + k]) {
+                memcpy(&value, posterior + variables[k], sizeof value);
+            } else {
+                for (int lane = 0; lane < LANES; lane++) value[lane] = posterior[variables[lane * degree + k]];
+            }
+            current[k] = value;
+            value -= messages[k];
+            const vf size = (vf)((vi)value & no_sign);
+            incoming[k] = value;
+            negative ^= value < 0.0f;
+            PHI_LANES(&size, &incoming_phi[k]);
+        }
+        vf before = splat_f(0.0f), after = splat_f(0.0f);
+        for (int k = 0; k < degree; k++) {
+            prefix[k] = before;
+            before += incoming_phi[k];
+            suffix[degree - 1 - k] = after;
+            after += incoming_phi[degree - 1 - k];
+        }
+        for (int k = 0; k < degree; k++) {
+            const vf in = incoming[k], others = prefix[k] + suffix[k];
+            vf magnitude;
+            PHI_LANES(&others, &magnitude);
+            const vf outgoing = (vf)((vi)magnitude ^ ((negative ^ (in < 0.0f)) & sign_bit));
+            messages[k] = outgoing;
+            const vf updated = in + outgoing;
+            const vi now_negative = updated < 0.0f;
+            any_flip |= (current[k] < 0.0f) ^ now_negative;
+            parity ^= now_negative;
+            if (consecutive[start + k]) {
+                memcpy(posterior + variables[k], &updated, sizeof updated);
+            } else {
+                for (int lane = 0; lane < LANES; lane++) posterior[variables[lane * degree + k]] = updated[lane];
+            }
+        }
+        unsatisfied |= parity; /* parity is -1 where the check fails */
+    }
+    int stop = 1;
+    for (int lane = 0; lane < LANES; lane++) stop &= unsatisfied[lane] == 0 && any_flip[lane] == 0;
+    return stop;
+}
