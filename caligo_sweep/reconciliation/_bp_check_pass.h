@@ -1,5 +1,5 @@
 /* One layered BP pass over one frame, 8 checks at a time in SIMD lanes (included twice by _bp_lanes.h, after
- * _bp_lane_pass.h, whose PHI_LANES it uses).
+ * _bp_lane_pass.h, whose PHI_LANES, OTHER_SUMS and OUTGOING_MESSAGE it uses).
  *
  * The checks of a group 8 q .. 8 q + 7 have one degree and share no variable (the checks of one circulant row of a
  * quasi-cyclic code; check_groups_qualify() makes sure). decode() updates them one after another; as none reads
@@ -20,7 +20,7 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
     vf *restrict incoming_phi = scratch + 2 * max_degree, *restrict suffix = scratch + 3 * max_degree;
     vf *restrict current = scratch + 4 * max_degree;
-    const vi sign_bit = splat_i(INT32_MIN), no_sign = splat_i(INT32_MAX);
+    const vi no_sign = splat_i(INT32_MAX);
     vi unsatisfied = splat_i(0), any_flip = splat_i(0);
     for (Py_ssize_t first = 0; first < n_checks; first += LANES) {
         const int64_t start = row_pointer[first];
@@ -45,18 +45,11 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
             negative ^= value < 0.0f;
             PHI_LANES(&size, &incoming_phi[k]);
         }
-        vf before = splat_f(0.0f), after = splat_f(0.0f);
-        for (int k = 0; k < degree; k++) {
-            prefix[k] = before;
-            before += incoming_phi[k];
-            suffix[degree - 1 - k] = after;
-            after += incoming_phi[degree - 1 - k];
-        }
+        OTHER_SUMS(incoming_phi, prefix, suffix, degree);
         for (int k = 0; k < degree; k++) {
             const vf in = incoming[k], others = prefix[k] + suffix[k];
-            vf magnitude;
-            PHI_LANES(&others, &magnitude);
-            const vf outgoing = (vf)((vi)magnitude ^ ((negative ^ (in < 0.0f)) & sign_bit));
+            vf outgoing;
+            OUTGOING_MESSAGE(&in, &others, &negative, &outgoing);
             messages[k] = outgoing;
             const vf updated = in + outgoing;
             const vi now_negative = updated < 0.0f;

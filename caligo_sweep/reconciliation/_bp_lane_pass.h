@@ -24,6 +24,26 @@ static inline void PHI_LANES(const vf *in, vf *out) {
     *out = low + weight * step;
 }
 
+/* prefix[k] + suffix[k]: the sum of phi over a check's edges before k and after k, as decode() forms them (two
+ * chains, one loop). */
+static inline void OTHER_SUMS(const vf *restrict incoming_phi, vf *restrict prefix, vf *restrict suffix, int degree) {
+    vf before = splat_f(0.0f), after = splat_f(0.0f);
+    for (int k = 0; k < degree; k++) {
+        prefix[k] = before;
+        before += incoming_phi[k];
+        suffix[degree - 1 - k] = after;
+        after += incoming_phi[degree - 1 - k];
+    }
+}
+
+/* *out = the check-to-variable message of an edge: phi of the others' sum, negative where the syndrome bit and the
+ * other incoming signs have odd parity (*negative holds all of them, the edge's own sign is taken out). */
+static inline void OUTGOING_MESSAGE(const vf *in, const vf *others, const vi *negative, vf *out) {
+    vf magnitude;
+    PHI_LANES(others, &magnitude);
+    *out = (vf)((vi)magnitude ^ ((*negative ^ (*in < 0.0f)) & splat_i(INT32_MIN)));
+}
+
 /* One pass; unsatisfied[lane] counts the checks that fail right after their update, flipped[lane] is nonzero when
  * a hard decision changed (the stopping rule of decode()). scratch holds 4 * max_degree vf. */
 static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restrict column_index, Py_ssize_t n_checks,
@@ -31,7 +51,7 @@ static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restri
                       vf *restrict scratch, int max_degree, vi *unsatisfied, vi *flipped) {
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
     vf *restrict incoming_phi = scratch + 2 * max_degree, *restrict suffix = scratch + 3 * max_degree;
-    const vi sign_bit = splat_i(INT32_MIN), no_sign = splat_i(INT32_MAX);
+    const vi no_sign = splat_i(INT32_MAX);
     vi unsatisfied_count = splat_i(0), any_flip = splat_i(0);
     for (Py_ssize_t check = 0; check < n_checks; check++) {
         const int64_t start = row_pointer[check];
@@ -49,19 +69,11 @@ static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restri
             negative ^= value < 0.0f;
             PHI_LANES(&size, &incoming_phi[k]);
         }
-        /* sums of phi over the edges before and after k, as decode() forms them (two chains, one loop) */
-        vf before = splat_f(0.0f), after = splat_f(0.0f);
-        for (int k = 0; k < degree; k++) {
-            prefix[k] = before;
-            before += incoming_phi[k];
-            suffix[degree - 1 - k] = after;
-            after += incoming_phi[degree - 1 - k];
-        }
+        OTHER_SUMS(incoming_phi, prefix, suffix, degree);
         for (int k = 0; k < degree; k++) {
             const vf in = incoming[k], others = prefix[k] + suffix[k];
-            vf magnitude;
-            PHI_LANES(&others, &magnitude);
-            const vf outgoing = (vf)((vi)magnitude ^ ((negative ^ (in < 0.0f)) & sign_bit));
+            vf outgoing;
+            OUTGOING_MESSAGE(&in, &others, &negative, &outgoing);
             messages[k] = outgoing;
             const vf updated = in + outgoing;
             const vi now_negative = updated < 0.0f;

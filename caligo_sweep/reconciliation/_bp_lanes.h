@@ -41,12 +41,16 @@ static void build_phi_lane_table(void) {
     }
 #define LANE_PASS lane_pass_portable
 #define PHI_LANES phi_lanes_portable
+#define OTHER_SUMS other_sums_portable
+#define OUTGOING_MESSAGE outgoing_message_portable
 #define CHECK_PASS check_pass_portable
 #include "_bp_lane_pass.h"
 #include "_bp_check_pass.h"
 #undef CHECK_PASS
 #undef LANE_PASS
 #undef PHI_LANES
+#undef OTHER_SUMS
+#undef OUTGOING_MESSAGE
 #undef GATHER_PHI
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -62,12 +66,16 @@ static void build_phi_lane_table(void) {
     }
 #define LANE_PASS lane_pass_avx2
 #define PHI_LANES phi_lanes_avx2
+#define OTHER_SUMS other_sums_avx2
+#define OUTGOING_MESSAGE outgoing_message_avx2
 #define CHECK_PASS check_pass_avx2
 #include "_bp_lane_pass.h"
 #include "_bp_check_pass.h"
 #undef CHECK_PASS
 #undef LANE_PASS
 #undef PHI_LANES
+#undef OTHER_SUMS
+#undef OUTGOING_MESSAGE
 #undef GATHER_PHI
 #pragma GCC pop_options
 #else
