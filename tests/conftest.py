@@ -14,6 +14,19 @@ import pytest
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def code_cache_in_a_scratch_folder(tmp_path_factory):
+    """Codes built on first use (reconciliation.code_cache) go to a scratch cache, not the user's (subprocesses
+    inherit it)."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 def cli_environment() -> dict[str, str]:
     """The environment of a command-line subprocess: this checkout first on the path, no HYDRA_FULL_ERROR."""
     env = {key: value for key, value in os.environ.items() if key != "HYDRA_FULL_ERROR"}

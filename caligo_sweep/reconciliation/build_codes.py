@@ -27,11 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from caligo_sweep.reconciliation.codes import DATA_DIRECTORY, FRAME_GEOMETRY, family_path
-from caligo_sweep.reconciliation.construction import BaseCode, build_base_code
-from caligo_sweep.reconciliation.degree_distributions import family_distribution
+from caligo_sweep.reconciliation.code_cache import family_member
+from caligo_sweep.reconciliation.codes import CYCLIC_COVERS, DATA_DIRECTORY, FRAME_GEOMETRY, family_path
+from caligo_sweep.reconciliation.construction import BaseCode
 
-FAMILY_SEED = 20090114
 REDUNDANCY_MIN = 0.045
 REDUNDANCY_MAX = 0.60
 REDUNDANCY_RATIO = 1.03
@@ -47,10 +46,7 @@ def family_base_rows(n_base_columns: int) -> list[int]:
 def family_code(frame_length: int, n_base_rows: int) -> BaseCode:
     """Build the family member of ``frame_length`` with ``n_base_rows`` base rows (deterministic)."""
     n_base_columns, lifting = FRAME_GEOMETRY[frame_length]
-    rate = 1.0 - n_base_rows / n_base_columns
-    rng = np.random.default_rng(np.random.SeedSequence((FAMILY_SEED, frame_length, n_base_rows)))
-    design_rate, table = family_distribution(rate)
-    return build_base_code(n_base_rows, n_base_columns, lifting, design_rate, rng, table=table)
+    return family_member(frame_length, n_base_rows, n_base_columns, lifting)
 
 
 def write_family(frame_length: int, path: Path) -> None:
@@ -76,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DATA_DIRECTORY, help="output directory")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for frame_length in FRAME_GEOMETRY:
+    for frame_length in (n for n in FRAME_GEOMETRY if n not in CYCLIC_COVERS):  # covers ship no file
         target = args.out / family_path(frame_length).name
         write_family(frame_length, target)
         print(f"wrote {target} ({target.stat().st_size / 1024:.0f} kB)")

@@ -10,18 +10,25 @@ variable or check index modulo 64 within its circulant maps the cover onto the 2
 cover maps to a closed walk of the 2^16 graph: the cover has no 4-cycle (the 2^16 codes have none) and has the same
 degree profile and rate, while the 2^16 graph's short cycles mostly open into longer ones. Measured (QBER 5 %,
 design efficiency 1.068, the 2^16 code of that redundancy): 1/128 frames of 2^18 bits failed, 100/512 of 2^16.
+
+The covers exist at every base-row count between the shipped grid's ends (the grid's ratio of 1.03 left plans of few
+long frames up to 3 % above their design redundancy); a count between grid points covers the family member that
+:mod:`~caligo_sweep.reconciliation.code_cache` builds on first use. The covers of the grid's own codes keep the seeds
+they were measured with (:func:`code_key`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from caligo_sweep.errors import ConfigValueError
+from caligo_sweep.reconciliation.code_cache import cached_member
 from caligo_sweep.reconciliation.construction import BaseCode, lift
+from caligo_sweep.reconciliation.degree_distributions import family_distribution
 
 DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
 #: frame length (bits) -> (base columns, circulant size).
@@ -30,6 +37,8 @@ FRAME_GEOMETRY: dict[int, tuple[int, int]] = {262144: (1024, 256), 65536: (1024,
 CYCLIC_COVERS: dict[int, tuple[int, int]] = {262144: (65536, 4)}
 DEFAULT_FRAME_LENGTH = 262144
 COVER_SEED = 20180218
+#: Key offset of the covers whose base-row count lies between the shipped grid's points (see code_key()).
+OFF_GRID_KEY = 1_000_000
 _SHORTENING_SEED = 1306
 
 
@@ -81,23 +90,47 @@ def require_frame_length(frame_length: int) -> int:
 
 @lru_cache(maxsize=None)
 def _family_arrays(frame_length: int) -> dict[str, np.ndarray]:
-    with np.load(family_path(require_frame_length(frame_length))) as data:
-        arrays = {key: data[key] for key in data.files}
-    arrays["lifting"] = np.int64(FRAME_GEOMETRY[frame_length][1])
-    return arrays
+    """The family's arrays; for a cover: every base-row count from the covered family's first to its last."""
+    require_frame_length(frame_length)
+    if frame_length in CYCLIC_COVERS:
+        covered = _family_arrays(CYCLIC_COVERS[frame_length][0])
+        rows = np.arange(covered["n_base_rows"][0], covered["n_base_rows"][-1] + 1, dtype=np.int64)
+        columns = int(covered["n_base_columns"])
+        return {
+            "n_base_rows": rows,
+            "n_base_columns": np.int64(columns),
+            "lifting": np.int64(FRAME_GEOMETRY[frame_length][1]),
+            "design_rate": np.array([family_distribution(1.0 - m / columns)[0] for m in rows]),
+        }
+    with np.load(family_path(frame_length)) as data:
+        return {key: data[key] for key in data.files}
 
 
-def cover_shifts(frame_length: int, index: int, shifts: np.ndarray) -> np.ndarray:
-    """Circulant shifts of code ``index`` at ``frame_length`` from the shifts of the code it covers (int64).
+def code_key(frame_length: int, index: int) -> int:
+    """The number that seeds code ``index``'s shortening order and cover shifts.
+
+    Its index for a shipped length. For a cover: the index of the covered code when its base-row count is on the
+    shipped grid, else :data:`OFF_GRID_KEY` plus the count.
+    """
+    if frame_length not in CYCLIC_COVERS:
+        return int(index)
+    rows = int(_family_arrays(frame_length)["n_base_rows"][index])
+    shipped = _family_arrays(CYCLIC_COVERS[frame_length][0])["n_base_rows"]
+    position = int(np.searchsorted(shipped, rows))
+    return position if position < shipped.size and shipped[position] == rows else OFF_GRID_KEY + rows
+
+
+def cover_shifts(frame_length: int, key: int, shifts: np.ndarray) -> np.ndarray:
+    """Circulant shifts of the code of :func:`code_key` ``key`` at ``frame_length`` from those of the code it covers.
 
     For a shipped length the shifts are returned unchanged; for a cover of degree ``d`` each becomes
-    ``s + lifting * u`` with ``u`` uniform in ``0 .. d - 1`` from ``SeedSequence((COVER_SEED, frame_length, index))``.
+    ``s + lifting * u`` with ``u`` uniform in ``0 .. d - 1`` from ``SeedSequence((COVER_SEED, frame_length, key))``.
     """
     shifts = np.asarray(shifts, dtype=np.int64)
     if frame_length not in CYCLIC_COVERS:
         return shifts
     covered, degree = CYCLIC_COVERS[frame_length]
-    rng = np.random.default_rng(np.random.SeedSequence((COVER_SEED, frame_length, index)))
+    rng = np.random.default_rng(np.random.SeedSequence((COVER_SEED, frame_length, key)))
     return shifts + FRAME_GEOMETRY[covered][1] * rng.integers(0, degree, shifts.size, dtype=np.int64)
 
 
@@ -113,8 +146,7 @@ def family_check_counts(frame_length: int) -> np.ndarray:
     return arrays["n_base_rows"].astype(np.int64) * int(arrays["lifting"])
 
 
-def base_code(frame_length: int, index: int) -> BaseCode:
-    """The shipped quasi-cyclic description of one code."""
+def _shipped_code(frame_length: int, index: int) -> BaseCode:
     arrays = _family_arrays(frame_length)
     edges = slice(int(arrays["edge_offsets"][index]), int(arrays["edge_offsets"][index + 1]))
     return BaseCode(
@@ -123,9 +155,24 @@ def base_code(frame_length: int, index: int) -> BaseCode:
         lifting=int(arrays["lifting"]),
         rows=arrays["rows"][edges],
         columns=arrays["columns"][edges],
-        shifts=cover_shifts(frame_length, index, arrays["shifts"][edges]),
+        shifts=arrays["shifts"][edges],
         design_rate=float(arrays["design_rate"][index]),
     )
+
+
+def base_code(frame_length: int, index: int) -> BaseCode:
+    """The quasi-cyclic description of one code: shipped, or for a cover the covered code with its cover's shifts
+    (a covered code between the shipped grid's points comes from :func:`~caligo_sweep.reconciliation.code_cache.
+    cached_member`)."""
+    if frame_length not in CYCLIC_COVERS:
+        return _shipped_code(frame_length, index)
+    covered = CYCLIC_COVERS[frame_length][0]
+    key = code_key(frame_length, index)
+    if key < OFF_GRID_KEY:
+        code = _shipped_code(covered, key)
+    else:
+        code = cached_member(covered, key - OFF_GRID_KEY, *FRAME_GEOMETRY[covered])
+    return replace(code, lifting=FRAME_GEOMETRY[frame_length][1], shifts=cover_shifts(frame_length, key, code.shifts))
 
 
 @lru_cache(maxsize=8)
@@ -133,7 +180,7 @@ def load_code(frame_length: int, index: int) -> LdpcCode:
     """Lift one shipped code (cached: a worker lifts each code it needs once)."""
     description = base_code(frame_length, index)
     row_pointer, column_index = lift(description)
-    order = np.random.default_rng(np.random.SeedSequence((_SHORTENING_SEED, frame_length, index)))
+    order = np.random.default_rng(np.random.SeedSequence((_SHORTENING_SEED, frame_length, code_key(frame_length, index))))
     return LdpcCode(
         frame_length=frame_length,
         index=index,

@@ -5,11 +5,13 @@ import pytest
 import scipy.sparse
 
 from caligo_sweep.reconciliation.build_codes import family_base_rows, family_code
+from caligo_sweep.reconciliation.code_cache import CONSTRUCTION_VERSION
 from caligo_sweep.reconciliation.codes import (
     COVER_SEED,
     CYCLIC_COVERS,
     FRAME_GEOMETRY,
     base_code,
+    family_check_counts,
     family_redundancies,
     load_code,
 )
@@ -26,13 +28,18 @@ def test_regenerating_a_shipped_code_gives_identical_arrays(frame_length, index)
     assert rebuilt.design_rate == shipped.design_rate
 
 
-@pytest.mark.parametrize("index", [0, 40, 87])
-def test_a_longer_code_is_a_seeded_cyclic_cover_of_the_shipped_code_and_maps_onto_its_graph(index):
+def _cover_index(rows: int) -> int:
+    return int(np.searchsorted(family_check_counts(262144) // FRAME_GEOMETRY[262144][1], rows))
+
+
+@pytest.mark.parametrize("shipped_index", [0, 40, 87])
+def test_a_longer_code_is_a_seeded_cyclic_cover_of_the_shipped_code_and_maps_onto_its_graph(shipped_index):
     covered, degree = CYCLIC_COVERS[262144]
-    cover, base = base_code(262144, index), base_code(covered, index)
+    base = base_code(covered, shipped_index)
+    cover = base_code(262144, _cover_index(base.n_base_rows))
     small, large = FRAME_GEOMETRY[covered][1], FRAME_GEOMETRY[262144][1]
-    assert (cover.lifting, large) == (degree * small, degree * small)
-    rng = np.random.default_rng(np.random.SeedSequence((COVER_SEED, 262144, index)))  # regenerated from its seed
+    assert (cover.lifting, large, cover.n_base_rows) == (degree * small, degree * small, base.n_base_rows)
+    rng = np.random.default_rng(np.random.SeedSequence((COVER_SEED, 262144, shipped_index)))  # from its seed
     np.testing.assert_array_equal(cover.shifts, base.shifts + small * rng.integers(0, degree, base.shifts.size))
     np.testing.assert_array_equal(cover.rows, base.rows)
     np.testing.assert_array_equal(cover.columns, base.columns)
@@ -48,10 +55,33 @@ def test_a_longer_code_is_a_seeded_cyclic_cover_of_the_shipped_code_and_maps_ont
     assert cover_columns.size == degree * base_columns.size  # each edge of the code has degree preimages
 
 
+def test_covers_exist_at_every_base_row_count_and_off_grid_ones_cover_the_family_member_built_from_its_seed(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    shipped_rows = family_check_counts(65536) // FRAME_GEOMETRY[65536][1]
+    cover_rows = family_check_counts(262144) // FRAME_GEOMETRY[262144][1]
+    np.testing.assert_array_equal(cover_rows, np.arange(shipped_rows[0], shipped_rows[-1] + 1))
+    rows = 48  # between the grid's 47 and 49
+    assert rows not in shipped_rows
+    cover = base_code(262144, _cover_index(rows))
+    member = family_code(65536, rows)  # what build_codes would build at this count
+    np.testing.assert_array_equal(cover.shifts % FRAME_GEOMETRY[65536][1], member.shifts)
+    np.testing.assert_array_equal(cover.columns, member.columns)
+    assert cover.design_rate == member.design_rate
+    cached = list((tmp_path / "caligo_sweep" / "codes").iterdir())
+    assert [p.name for p in cached] == [f"n65536_rows{rows}_v{CONSTRUCTION_VERSION}.npz"]
+    again = base_code(262144, _cover_index(rows))  # read back from the cache: the same code
+    np.testing.assert_array_equal(again.shifts, cover.shifts)
+    cached[0].write_bytes(b"not a code")  # a damaged cache file is rebuilt, not trusted
+    np.testing.assert_array_equal(base_code(262144, _cover_index(rows)).shifts, cover.shifts)
+
+
 def test_family_covers_qber_half_percent_to_eleven_percent():
     for frame_length, (n_base_columns, _) in FRAME_GEOMETRY.items():
         redundancies = family_redundancies(frame_length)
-        assert redundancies.size == len(family_base_rows(n_base_columns))
+        if frame_length not in CYCLIC_COVERS:  # the covers have every base-row count in between (tested above)
+            assert redundancies.size == len(family_base_rows(n_base_columns))
         assert redundancies[0] <= 0.0454 * 1.0  # h(0.005): rate ~0.955 reachable
         assert redundancies[-1] >= 0.5  # h(0.11) = 0.4999
         # grid ratio 1.03, plus rounding to whole base rows (1/512 at the short length)

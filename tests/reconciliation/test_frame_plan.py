@@ -71,6 +71,6 @@ def test_plans_for_halves_of_1e3_to_1e9_bits_take_2_18_frames_when_they_send_few
             assert plan_leak_bits(chosen, n_bits, 32) <= plan_leak_bits(rival, n_bits, 32)
         plans[n_bits] = chosen.frame_length
     assert plans[1000] == 16384 and plans[10**9] == 262144
-    if p <= 0.05:  # 2^18 saves 2-7 % of the leak here, more than a step of the code grid: long halves always take it
+    if p <= 0.05:  # 2^18 saves 2-7 % of the leak here: long halves always take it
         assert all(plans[n] == 262144 for n in plans if n >= 1_000_000)
     assert select_code(p, 65536, 10**9).frame_length == 65536  # never longer than configured
