@@ -161,9 +161,11 @@ def _shipped_code(frame_length: int, index: int) -> BaseCode:
 
 
 def base_code(frame_length: int, index: int) -> BaseCode:
-    """The quasi-cyclic description of one code: shipped, or for a cover the covered code with its cover's shifts
-    (a covered code between the shipped grid's points comes from :func:`~caligo_sweep.reconciliation.code_cache.
-    cached_member`)."""
+    """The quasi-cyclic description of one code: shipped, or for a cover the covered code with its cover's shifts.
+
+    A covered code between the shipped grid's points comes from
+    :func:`~caligo_sweep.reconciliation.code_cache.cached_member`.
+    """
     if frame_length not in CYCLIC_COVERS:
         return _shipped_code(frame_length, index)
     covered = CYCLIC_COVERS[frame_length][0]
