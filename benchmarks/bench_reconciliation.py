@@ -6,7 +6,8 @@ is given) or ``--speed-only`` (items 2-4 alone, at the shipped table's QBER-5 % 
 ``--lengths 262144`` re-measures only the listed frame lengths and keeps the shipped rows of the others (the 2^18
 rows: about 70 minutes); each length gets the same number of bits per level (400 frames of 2^16, 100 of 2^18).
 ``--whole-runs 1e7`` prints, instead, the row's ``ec_efficiency`` of whole runs at QBER 1-10 % with frames up to
-2^16 and up to 2^18, beside the finite-length limit of the code length used (about 1 minute). Prints and writes
+2^16 and up to 2^18, beside the finite-length limit of the code length used, and the OT length that
+``reconciliation=model`` gives on the same sampled bits (about 1 minute). Prints and writes
 (``docs/``, next to the README's other figure):
 
 1. for each frame length and QBER 0.5, 1, 2, ..., 11 %: the smallest efficiency f = (syndrome + tag bits) /
@@ -219,24 +220,31 @@ def whole_runs(num_pairs: int, seed: int = 0) -> list[dict]:
     from caligo_sweep.config.store import register_configs
 
     register_configs()
+
+    def run(overrides: list[str]) -> dict:
+        with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
+            config = compose(config_name="config", overrides=overrides)
+        GlobalHydra.instance().clear()
+        with tempfile.TemporaryDirectory() as run_dir:
+            return run_ot_link(prepare_ot_link(config), run_id="bench", progress=False, run_dir=run_dir).to_flat_dict()
+
     rows = []
     for qber in RUN_QBERS:
         for longest in (65536, 262144):
             overrides = ["progress=false", f"num_pairs={num_pairs}", f"seed={seed}", f"link.fidelity={1 - 1.5 * qber:.6f}",
                          f"reconciliation.frame_length={longest}"]  # fmt: skip
-            with initialize_config_dir(config_dir=str(config_directory()), version_base="1.3"):
-                config = compose(config_name="config", overrides=overrides)
-            GlobalHydra.instance().clear()
-            with tempfile.TemporaryDirectory() as run_dir:
-                row = run_ot_link(prepare_ot_link(config), run_id="bench", progress=False, run_dir=run_dir).to_flat_dict()
+            row = run(overrides)
+            modelled = run([*overrides, "reconciliation=model"])  # the table model on the same sampled bits
             limit = finite_length_limit(row["qber_upper"], row["ec_code_length_bits"])
             rows.append({"qber": qber, **{key: row[key] for key in (
                 "qber_upper", "ec_frame_length_bits", "ec_code_length_bits", "ec_frames", "ec_frame_errors",
-                "ec_efficiency", "ot_length_bits")}, "finite_length_limit": limit})  # fmt: skip
+                "ec_efficiency", "ot_length_bits")}, "finite_length_limit": limit,
+                "model_ot_length_bits": modelled["ot_length_bits"]})  # fmt: skip
             print(
                 f"  QBER {100 * qber:.0f} %, frames <= {longest}: code {row['ec_code_length_bits']}, "
                 f"{row['ec_frames']} frames ({row['ec_frame_errors']} failed), f = {row['ec_efficiency']:.3f} "
-                f"(limit {limit:.3f}), OT {row['ot_length_bits']} bits", flush=True
+                f"(limit {limit:.3f}), OT {row['ot_length_bits']} bits (reconciliation=model: "
+                f"{modelled['ot_length_bits']})", flush=True
             )
     return rows
 
