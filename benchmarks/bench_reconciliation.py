@@ -324,8 +324,15 @@ def search(args: argparse.Namespace, rng: np.random.Generator) -> dict[int, list
     plot(tables, stem)
     table_path = args.table or (None if args.quick else TABLE_PATH)
     if table_path is not None:
+        command = "python benchmarks/bench_reconciliation.py" + (
+            f" --lengths {' '.join(map(str, args.lengths))}" if args.lengths else "")
+        kept = json.loads(TABLE_PATH.read_text()).get("commands", {}) if args.lengths else {}
         payload = {
-            "command": "python benchmarks/bench_reconciliation.py",
+            "commands": {  # which command measured each length's rows
+                str(n): kept.get(str(n), "python benchmarks/bench_reconciliation.py")
+                if args.lengths and n not in args.lengths else command
+                for n in tables
+            },
             "tag_bits": DEFAULT_TAG_BITS,
             "max_iterations": DEFAULT_MAX_ITERATIONS,
             "max_fer": MAX_FER,
