@@ -35,15 +35,19 @@ def family_member(frame_length: int, n_base_rows: int, n_base_columns: int, lift
     return build_base_code(n_base_rows, n_base_columns, lifting, design_rate, rng, table=table)
 
 
-def cache_directory() -> Path:
-    """Where built codes are kept: ``$XDG_CACHE_HOME/caligo_sweep/codes`` (``~/.cache`` when unset)."""
+def cache_directory() -> Path | None:
+    """Where built codes are kept: ``$XDG_CACHE_HOME/caligo_sweep/codes`` (``~/.cache`` when unset); None when
+    neither that variable nor a home folder is known (then nothing is cached, rather than written to the cwd)."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "caligo_sweep" / "codes"
+    return Path(root) / "caligo_sweep" / "codes" if os.path.isabs(root) else None
 
 
 def cached_member(frame_length: int, n_base_rows: int, n_base_columns: int, lifting: int) -> BaseCode:
     """:func:`family_member`, read from the cache when a file of this construction version is there."""
-    path = cache_directory() / f"n{frame_length}_rows{n_base_rows}_v{CONSTRUCTION_VERSION}.npz"
+    folder = cache_directory()
+    if folder is None:
+        return family_member(frame_length, n_base_rows, n_base_columns, lifting)
+    path = folder / f"n{frame_length}_rows{n_base_rows}_v{CONSTRUCTION_VERSION}.npz"
     try:
         with np.load(path) as data:
             arrays = {name: data[name] for name in _FIELDS}

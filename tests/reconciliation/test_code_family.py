@@ -221,3 +221,15 @@ def test_lifting_gives_each_check_its_base_rows_circulant_edges_in_stored_order(
         entries = np.flatnonzero(code.rows == row)
         expected = code.columns[entries].astype(np.int64) * code.lifting + (z + code.shifts[entries]) % code.lifting
         np.testing.assert_array_equal(column_index[row_pointer[check] : row_pointer[check + 1]], expected)
+
+
+def test_without_a_cache_folder_a_code_is_built_and_nothing_is_written(tmp_path, monkeypatch):
+    from caligo_sweep.reconciliation.code_cache import cached_member
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr("os.path.expanduser", lambda path: path)  # no home folder known
+    monkeypatch.chdir(tmp_path)
+    code = cached_member(65536, 48, *FRAME_GEOMETRY[65536])
+    np.testing.assert_array_equal(code.shifts, family_code(65536, 48).shifts)
+    assert list(tmp_path.iterdir()) == []
