@@ -37,15 +37,15 @@ from caligo_sweep.reconciliation.model import design_efficiency
 
 DEFAULT_TAG_BITS = 32
 DEFAULT_MAX_ITERATIONS = 200
-#: Most bits per decoding task (one byte each while decoded): 16 MiB, i.e. 256 frames of 2^16 bits or 64 of 2^18,
-#: many per lane, so that the lanes stay busy until a task's last frames (a lane takes the next frame when its frame
-#: stops; a failing frame holds one for DEFAULT_MAX_ITERATIONS passes), while a task's frames stay small.
+#: Most bits per decoding task (one byte each while decoded): 16 MiB, i.e. 256 frames of 2^16 bits or 64 of 2^18.
+#: The decoder's check lanes fill every lane with one frame, so a task's size only bounds the memory it holds and
+#: lets the threads share the frames evenly (the frame lanes, for graphs that need them, stay busy on 8 frames).
 BITS_PER_TASK = 2**24
 
 
 def frames_per_task(frame_length: int) -> int:
-    """Frames of ``frame_length`` bits per decoding task: :data:`BITS_PER_TASK` of them, and at least 2 per lane."""
-    return max(2 * LANES, BITS_PER_TASK // frame_length)
+    """Frames of ``frame_length`` bits per decoding task: :data:`BITS_PER_TASK` of them, and at least one lane group."""
+    return max(LANES, BITS_PER_TASK // frame_length)
 
 
 def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSequence:
