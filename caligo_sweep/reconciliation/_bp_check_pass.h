@@ -1,5 +1,5 @@
 /* One layered BP pass over one frame, 8 checks at a time in SIMD lanes (included twice by _bp_lanes.h, after
- * _bp_lane_pass.h, whose PHI_LANES, OTHER_SUMS and OUTGOING_MESSAGE it uses).
+ * _bp_lane_pass.h, whose PHI_LANES, OTHER_SUMS and UPDATE_EDGE it uses).
  *
  * The checks of a group 8 q .. 8 q + 7 have one degree and share no variable (the checks of one circulant row of a
  * quasi-cyclic code; check_groups_qualify() makes sure). decode() updates them one after another; as none reads
@@ -47,11 +47,9 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         }
         OTHER_SUMS(incoming_phi, prefix, suffix, degree);
         for (int k = 0; k < degree; k++) {
-            const vf in = incoming[k], others = prefix[k] + suffix[k];
-            vf outgoing;
-            OUTGOING_MESSAGE(&in, &others, &negative, &outgoing);
-            messages[k] = outgoing;
-            const vf updated = in + outgoing;
+            const vf others = prefix[k] + suffix[k];
+            vf updated;
+            UPDATE_EDGE(&incoming[k], &others, &negative, &messages[k], &updated);
             const vi now_negative = updated < 0.0f;
             any_flip |= (current[k] < 0.0f) ^ now_negative;
             parity ^= now_negative;

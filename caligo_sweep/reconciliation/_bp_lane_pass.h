@@ -44,6 +44,12 @@ static inline void OUTGOING_MESSAGE(const vf *in, const vf *others, const vi *ne
     *out = (vf)((vi)magnitude ^ ((*negative ^ (*in < 0.0f)) & splat_i(INT32_MIN)));
 }
 
+/* An edge's new message and its variable's new LLR *updated = *in + message (the second loop of decode()). */
+static inline void UPDATE_EDGE(const vf *in, const vf *others, const vi *negative, vf *message, vf *updated) {
+    OUTGOING_MESSAGE(in, others, negative, message);
+    *updated = *in + *message;
+}
+
 /* One pass; unsatisfied[lane] counts the checks that fail right after their update, flipped[lane] is nonzero when
  * a hard decision changed (the stopping rule of decode()). scratch holds 4 * max_degree vf. */
 static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restrict column_index, Py_ssize_t n_checks,
@@ -71,11 +77,9 @@ static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         }
         OTHER_SUMS(incoming_phi, prefix, suffix, degree);
         for (int k = 0; k < degree; k++) {
-            const vf in = incoming[k], others = prefix[k] + suffix[k];
-            vf outgoing;
-            OUTGOING_MESSAGE(&in, &others, &negative, &outgoing);
-            messages[k] = outgoing;
-            const vf updated = in + outgoing;
+            const vf others = prefix[k] + suffix[k];
+            vf updated;
+            UPDATE_EDGE(&incoming[k], &others, &negative, &messages[k], &updated);
             const vi now_negative = updated < 0.0f;
             any_flip |= (posterior[variables[k]] < 0.0f) ^ now_negative;
             parity ^= now_negative;

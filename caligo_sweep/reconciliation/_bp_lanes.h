@@ -43,6 +43,7 @@ static void build_phi_lane_table(void) {
 #define PHI_LANES phi_lanes_portable
 #define OTHER_SUMS other_sums_portable
 #define OUTGOING_MESSAGE outgoing_message_portable
+#define UPDATE_EDGE update_edge_portable
 #define CHECK_PASS check_pass_portable
 #include "_bp_lane_pass.h"
 #include "_bp_check_pass.h"
@@ -51,6 +52,7 @@ static void build_phi_lane_table(void) {
 #undef PHI_LANES
 #undef OTHER_SUMS
 #undef OUTGOING_MESSAGE
+#undef UPDATE_EDGE
 #undef GATHER_PHI
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -68,6 +70,7 @@ static void build_phi_lane_table(void) {
 #define PHI_LANES phi_lanes_avx2
 #define OTHER_SUMS other_sums_avx2
 #define OUTGOING_MESSAGE outgoing_message_avx2
+#define UPDATE_EDGE update_edge_avx2
 #define CHECK_PASS check_pass_avx2
 #include "_bp_lane_pass.h"
 #include "_bp_check_pass.h"
@@ -76,6 +79,7 @@ static void build_phi_lane_table(void) {
 #undef PHI_LANES
 #undef OTHER_SUMS
 #undef OUTGOING_MESSAGE
+#undef UPDATE_EDGE
 #undef GATHER_PHI
 #pragma GCC pop_options
 #else
