@@ -1,7 +1,8 @@
 """Reproduce Figures 8 and 9 of Zhan et al. (2025): several seeds per strategy, in parallel, compared with the paper.
 
-Run ``python -m caligo_sweep.network.reproduce --case two_node --seeds 10`` (and ``--case bottleneck``); it prints
-the per-strategy seed mean and spread next to the paper's numbers and writes the figure (PNG + SVG) and the tables.
+Run ``python -m caligo_sweep.network.reproduce --case two_node --seeds 10`` (and ``--case bottleneck``; ``--engine
+model`` for the fast model); it prints the per-strategy seed mean and spread next to the paper's numbers and writes
+the figure (PNG + SVG) and the tables.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from joblib import Parallel, delayed
 from caligo_sweep.network.figures import draw_tts_fidelity, save_figure
 from caligo_sweep.network.result import AcpResult
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.simulation import run_acp
+from caligo_sweep.network.engines import run_network
 
 #: Strategy variants of each case (settings overrides on top of the case's base settings).
 VARIANTS = {
@@ -33,8 +34,8 @@ VARIANTS = {
     ],
 }
 BASE = {
-    "two_node": AcpSettings(topology="two_node", duration_s=20.0),
-    "bottleneck": AcpSettings(topology="bottleneck", duration_s=40.0, traffic_change_s=20.0),
+    "two_node": AcpSettings(engine="model", topology="two_node", duration_s=20.0),
+    "bottleneck": AcpSettings(engine="model", topology="bottleneck", duration_s=40.0, traffic_change_s=20.0),
 }
 #: The paper's numbers (Sec. V-B1 and V-B2) per strategy label: mean TTS (ms) and mean fidelity.
 PAPER = {
@@ -56,7 +57,7 @@ def run_case(case: str, seeds: int, n_jobs: int = -1, base: AcpSettings | None =
     """Run every strategy variant of ``case`` for seeds ``0`` to ``seeds - 1`` in parallel (joblib, loky)."""
     base = BASE[case] if base is None else base
     jobs = [(replace(base, **variant), seed) for variant in VARIANTS[case] for seed in range(seeds)]
-    return Parallel(n_jobs=n_jobs)(delayed(run_acp)(settings, seed) for settings, seed in jobs)
+    return Parallel(n_jobs=n_jobs)(delayed(run_network)(settings, seed) for settings, seed in jobs)
 
 
 def compare_with_paper(case: str, results: list[AcpResult]) -> pd.DataFrame:
@@ -76,9 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--duration-s", type=float, default=None, help="override the case's simulated time")
+    parser.add_argument("--engine", choices=("sequence", "model"), default="sequence")
     parser.add_argument("--out", type=Path, default=Path("outputs/acp"))
     args = parser.parse_args(argv)
-    base = BASE[args.case]
+    base = replace(BASE[args.case], engine=args.engine)
     if args.duration_s is not None:
         change = None if base.traffic_change_s is None else args.duration_s / 2.0
         base = replace(base, duration_s=args.duration_s, traffic_change_s=change)
@@ -87,11 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 4):
         print(table)
     args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / f"{args.case}_summary.csv")
-    pd.concat([r.requests_frame() for r in results]).to_csv(args.out / f"{args.case}_requests.csv", index=False)
+    stem = f"{args.case}_{args.engine}"
+    table.to_csv(args.out / f"{stem}_summary.csv")
+    pd.concat([r.requests_frame() for r in results]).to_csv(args.out / f"{stem}_requests.csv", index=False)
     bin_s = 1.0 if args.case == "two_node" else 2.0
-    figure = draw_tts_fidelity(results, bin_s=bin_s, title=f"{args.case}: {args.seeds} seeds")
-    for path in save_figure(figure, args.out / f"{args.case}_tts_fidelity"):
+    figure = draw_tts_fidelity(results, bin_s=bin_s, title=f"{args.case} ({args.engine}): {args.seeds} seeds")
+    for path in save_figure(figure, args.out / f"{stem}_tts_fidelity"):
         print(f"wrote {path}")
 
 

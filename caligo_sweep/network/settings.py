@@ -19,6 +19,7 @@ from caligo_sweep.physics.checks import (
     require_probability,
 )
 
+ENGINES = ("sequence", "model")
 STRATEGIES = ("odo", "ucp", "acp")
 PAIR_SELECTIONS = ("freshest", "random")
 TOPOLOGIES = ("two_node", "bottleneck", "random")
@@ -30,6 +31,9 @@ class AcpSettings:
 
     Attributes
     ----------
+    engine : str
+        ``"sequence"``: ACP as protocols on SeQUeNCe's router stack (``caligo_sweep.network.stack``, SeQUeNCe >= 1.3);
+        ``"model"``: the fast model on SeQUeNCe's timeline and Bell-diagonal states (``caligo_sweep.network``).
     strategy : str
         ``"odo"`` (on demand only), ``"ucp"`` (uniform continuous) or ``"acp"`` (adaptive continuous).
     purification : bool
@@ -62,6 +66,7 @@ class AcpSettings:
         Reward delta of Algorithm 1.
     """
 
+    engine: str = "sequence"
     strategy: str = "acp"
     purification: bool = True
     purification_twirl: bool = True
@@ -121,6 +126,7 @@ def _require_choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
 
 def check_acp_settings(settings: AcpSettings) -> None:
     """Raise a one-line ``ConfigValueError`` for the first out-of-range field of ``settings``."""
+    _require_choice("acp.engine", settings.engine, ENGINES)
     _require_choice("acp.strategy", settings.strategy, STRATEGIES)
     require_bool("acp.purification", settings.purification)
     require_bool("acp.purification_twirl", settings.purification_twirl)
@@ -163,3 +169,14 @@ def check_acp_settings(settings: AcpSettings) -> None:
     if len(errors) != 3 or not numeric or any(not 0.0 <= p <= 1.0 for p in errors) or abs(sum(errors) - 1.0) > 1e-9:
         raise ConfigValueError("acp.pauli_errors", "three probabilities [p_X, p_Y, p_Z] summing to 1", list(errors))
     require_in_interval("acp.adaptive_delta", settings.adaptive_delta, 0.0, 1.0, low_open=True)
+    if settings.engine == "sequence":
+        _check_stack_settings(settings)
+
+
+def _check_stack_settings(settings: AcpSettings) -> None:
+    """What the SeQUeNCe-stack engine cannot simulate is refused rather than ignored."""
+    if not settings.purification_twirl:
+        raise ConfigValueError(
+            "acp.purification_twirl", "true for engine sequence (SeQUeNCe's BBPSSW_BDS twirls; engine model has both)",
+            False,
+        )

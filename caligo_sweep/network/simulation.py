@@ -39,6 +39,8 @@ def run_acp(settings: AcpSettings, seed: int) -> AcpResult:
     AcpResult
         Per-request records and the summary row.
     """
+    if settings.engine != "model":
+        raise ValueError(f"run_acp is the engine 'model'; settings.engine is {settings.engine!r} (see engines.py)")
     seed = require_integer("seed", seed, 0)
     topology_seed, simulation_seed = np.random.SeedSequence(seed).spawn(2)
     topology = build_topology(settings, np.random.default_rng(topology_seed))

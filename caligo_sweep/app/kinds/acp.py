@@ -1,8 +1,9 @@
 """Kind ``acp``: adaptive continuous entanglement generation on a SeQUeNCe network (Zhan et al. 2025).
 
-One run simulates ``acp.seeds`` independent seeds (``seed``, ``seed + 1``, ...) of
-:func:`caligo_sweep.network.simulation.run_acp` with the settings of the ``acp`` group, in parallel through the
-``workers`` group (``n_jobs``, ``backend``) exactly as an OT run spreads its batches; each seed's simulation is
+One run simulates ``acp.seeds`` independent seeds (``seed``, ``seed + 1``, ...) of the engine ``acp.engine``
+(:mod:`caligo_sweep.network.engines`: SeQUeNCe's router stack, or the fast model) with the settings of the ``acp``
+group, in parallel through the ``workers`` group (``n_jobs``, ``backend``) exactly as an OT run spreads its batches;
+each seed's simulation is
 deterministic, so the row is the same for any number of workers. The row holds every setting (``acp_<key>``), the
 root seed, the seed count and the TTS/fidelity summary over the requests of all seeds; the run's folder holds the
 per-request table ``requests.csv`` (with a ``seed`` column) that the sweep figures (TTS and fidelity per request
@@ -12,7 +13,6 @@ Needs the ``network`` extra (SeQUeNCe).
 
 from __future__ import annotations
 
-import importlib.util
 import time
 import typing
 from collections.abc import Mapping, Sequence
@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from omegaconf import DictConfig, OmegaConf
 
 from caligo_sweep.app.kinds.base import ExperimentKind, RunContext
-from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.network.settings import AcpSettings
 from caligo_sweep.physics.checks import require_integer
 
@@ -98,15 +97,13 @@ def prepare_acp(cfg: DictConfig) -> AcpRunSpec:
     caligo_sweep.errors.ConfigValueError
         Naming the key, the allowed values and the value.
     """
-    if importlib.util.find_spec("sequence") is None:
-        raise ConfigValueError(
-            "kind", 'a kind whose packages are installed (acp needs SeQUeNCe: pip install -e ".[network]")', "acp"
-        )
+    from caligo_sweep.network.engines import check_engine_available
     from caligo_sweep.runner.workers import check_backend, check_n_jobs
 
     values = OmegaConf.to_container(cfg.acp, resolve=True)
     seeds = require_integer(f"acp.{SEEDS_KEY}", values.pop(SEEDS_KEY, 1), 1)
     settings = AcpSettings.from_mapping(values)
+    check_engine_available(settings)
     workers = cfg.workers  # n_jobs and backend; batch_size sizes OT batches (a seed is the unit of work here)
     return AcpRunSpec(
         settings, require_integer("seed", cfg.seed, 0), seeds, check_n_jobs(workers.n_jobs),
@@ -151,17 +148,17 @@ def _purifications_succeeded(summary: Mapping[str, Any]) -> int:
 
 
 def _simulate(settings: AcpSettings, seeds: list[int], n_jobs: int, backend: str) -> list[Any]:
-    """:func:`~caligo_sweep.network.simulation.run_acp` for every seed, on ``n_jobs`` workers of ``backend``."""
-    from caligo_sweep.network.simulation import run_acp  # SeQUeNCe only when a network is simulated
+    """:func:`~caligo_sweep.network.engines.run_network` for every seed, on ``n_jobs`` workers of ``backend``."""
+    from caligo_sweep.network.engines import run_network  # SeQUeNCe only when a network is simulated
 
     if n_jobs == 1:
-        return [run_acp(settings, seed) for seed in seeds]
+        return [run_network(settings, seed) for seed in seeds]
     from joblib import Parallel, delayed
 
     from caligo_sweep.runner.workers import backend_session
 
     with backend_session(backend, n_jobs) as parallel_backend:
-        return Parallel(n_jobs=n_jobs, backend=parallel_backend)(delayed(run_acp)(settings, s) for s in seeds)
+        return Parallel(n_jobs=n_jobs, backend=parallel_backend)(delayed(run_network)(settings, s) for s in seeds)
 
 
 def unfinished_acp_row(run_id: str, status: str, error: str, parameters: dict[str, Any]) -> dict[str, Any]:

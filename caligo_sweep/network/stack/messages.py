@@ -22,6 +22,7 @@ class AcpMsgType(Enum):
     TAKEN = auto()  # the other end confirms an offered pair (when the authority is the request's initiator)
     DECLINE = auto()  # an offered pair is not wanted or not held any more
     RELEASE = auto()  # a delivered pair's memory may be freed
+    ADOPT = auto()  # the authority gave a pair to a link of a multi-hop request: adopt the other half too
 
 
 class AcpMessage(Message):

@@ -29,6 +29,7 @@ from sequence.resource_management.action_condition_set import ep_rule_action_awa
 from sequence.resource_management.memory_manager import MemoryInfo, MemoryManager
 from sequence.resource_management.rule_manager import Rule
 
+from caligo_sweep.network.stack.adoption import adopt, link_generated
 from caligo_sweep.network.stack.context import pair_fidelity
 from caligo_sweep.network.stack.messages import AcpMsgType
 
@@ -111,11 +112,7 @@ class PairPool:
             else:
                 self.generation.send(src, AcpMsgType.NONE, request=request)
             return
-        if self.network.settings.pair_selection == "freshest":
-            chosen = pairs[-1]
-        else:
-            chosen = pairs[int(self.network.rng.integers(len(pairs)))]
-        self._offer(chosen, request)
+        self._offer(self._select(pairs), request)
 
     def on_none(self, _src: str, request: Any) -> None:
         """At the initiator: no pair now; generate on demand meanwhile."""
@@ -127,15 +124,73 @@ class PairPool:
                              memory=info.remote_memo)
 
     def pair_idle(self, info: MemoryInfo) -> None:
-        """A pair of this node became idle (no rule took it): offer it to a request waiting on its link."""
+        """A pair of this node became idle (no rule took it): hand it to the first request waiting on its link."""
         if not self.is_idle(info) or info.remote_node > self.name:
             return
         queue = self.waiting.get(info.remote_node, [])
         while queue:
             request = queue.pop(0)
-            if not request.done:
+            if request.done:
+                continue
+            if len(request.path) == 2:
                 self._offer(info, request)
                 return
+            if not link_generated(self.generation.owner, request.reservation, self._middle(info.remote_node)):
+                self._adopt_link(info, request)
+                return
+
+    # --- links of multi-hop requests (adoption.py) ------------------------------------------------------------
+    def check_link(self, request: Any, other: str) -> None:
+        """At the authority of link (self, ``other``) of a multi-hop request, at its reservation's start."""
+        if request.done or link_generated(self.generation.owner, request.reservation, self._middle(other)):
+            return
+        pairs = self._idle_pairs(other)
+        if pairs:
+            self._adopt_link(self._select(pairs), request)
+        else:
+            self.waiting.setdefault(other, []).append(request)
+
+    def _adopt_link(self, info: MemoryInfo, request: Any) -> None:
+        """Both ends adopt their half one latency from now (ADOPT's arrival), so both stop generating at once; if the
+        link's own generation succeeded meanwhile (a herald reaches both ends at once), neither adopts."""
+        self.generation.claimed.add(info.index)
+        self.generation.send(info.remote_node, AcpMsgType.ADOPT, request=request, memory=info.remote_memo,
+                             partner=info.memory.name)
+        self._later(info.remote_node, "adopt_own", info.memory.name, request)
+
+    def adopt_own(self, memory: str, request: Any) -> None:
+        """The authority's half: adopt it (or give the pair back to the pool if the request was served)."""
+        info = self._info(memory)
+        self.generation.claimed.discard(info.index)
+        middle = self._middle(info.remote_node)
+        if not request.done and not link_generated(self.generation.owner, request.reservation, middle):
+            adopt(self.generation, info.memory, request, middle)
+            request.pregenerated_links += 1
+            return
+        reservation = self.generation.held.get(info.index)
+        if reservation is not None and self.name in reservation.released_on_return:
+            self.release_pair(info)
+        else:
+            self.pair_idle(info)
+
+    def on_adopt(self, src: str, request: Any, memory: str, partner: str) -> None:
+        """At the other end: adopt this half too (after its BBPSSW round, if one still runs)."""
+        info = self._info(memory)
+        if info.index not in self.generation.held or info.memory.entangled_memory["memo_id"] != partner:
+            return
+        if self.generation.purifying(info.index):
+            self._later(src, "on_adopt", src, request, memory, partner)
+        elif not request.done and not link_generated(self.generation.owner, request.reservation, self._middle(src)):
+            adopt(self.generation, info.memory, request, self._middle(src))
+
+    def _middle(self, other: str) -> str:
+        return self.network.middle(self.generation.node, int(other[1:]))
+
+    def _select(self, pairs: list[MemoryInfo]) -> MemoryInfo:
+        """The pair ``pair_selection`` names among idle ``pairs`` (oldest first)."""
+        if self.network.settings.pair_selection == "freshest":
+            return pairs[-1]
+        return pairs[int(self.network.rng.integers(len(pairs)))]
 
     def on_offer(self, src: str, request: Any, authority_memory: str, memory: str) -> None:
         """At the other end: take the offered pair for ``request`` (deliver or confirm), or decline it."""

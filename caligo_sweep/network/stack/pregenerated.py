@@ -216,6 +216,19 @@ class PregeneratedPairs(Protocol):
         self.owner.network_manager.rsvp.timecards[index].remove(reservation)
         self.memory_freed()
 
+    def hand_over(self, index: int, reservation: Reservation) -> None:
+        """Give the pair in memory ``index`` to a request's ``reservation``: ACP's rule and time card go, the pair stays."""
+        acp_reservation = self.held.pop(index)
+        self.claimed.discard(index)
+        self.pull(self.owner.resource_manager.memory_manager[index].memory)
+        rule = acp_reservation.rules.pop(self.owner.name, None)
+        if rule is not None:
+            self.owner.resource_manager.rule_manager.expire(rule)  # no protocol runs on a memory holding a pair
+        card = self.owner.network_manager.rsvp.timecards[index]
+        card.remove(acp_reservation)
+        card.add(reservation)
+        self.memory_freed()
+
     def memory_freed(self) -> None:
         """A memory of this node became free: a parked S1 sleeps afresh."""
         if self.parked:

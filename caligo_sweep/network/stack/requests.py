@@ -11,7 +11,8 @@ and asks for one pair above ``request_fidelity_min`` within ``request_window_s``
   approval can be back at the initiator. A rejected reservation (no free memory) is retried one neighbour round
   trip later.
 * With ACP or UCP a request on a one-link path first asks the link's pool (``pool.py``); a pre-generated pair that
-  becomes its own first wins, and the other way's rules are expired.
+  becomes its own first wins, and the other way's rules are expired. On a multi-hop path every link of the
+  reservation may adopt a pre-generated pair instead of generating one (``adoption.py``).
 * The pair is delivered when both end nodes hold it; TTS = delivery - arrival (Eq. 1), the fidelity is the Phi+
   weight of its Bell-diagonal state with both qubits decohered to that moment. SeQUeNCe's rules of a served or timed
   out reservation are expired on every node of the path, each when the initiator's message would reach it (Eq. 2),
@@ -49,6 +50,7 @@ class StackRequest:
     reservation: Reservation | None = None
     ends: dict[str, Memory] = field(default_factory=dict)
     deadline: Event | None = None
+    pregenerated_links: int = 0
 
     @property
     def initiator_name(self) -> str:
@@ -168,17 +170,25 @@ class RequestService:
         if approved and not request.done:
             request.reservation = reservation
             self.by_reservation[id(reservation)] = request
+            if self.pairs and len(request.path) > 2:
+                for link in zip(request.path[:-1], request.path[1:]):
+                    other, authority = sorted(link, key=router_name)
+                    self._at(reservation.start_time, "check_link", authority, request, other)
         elif approved:
             self._expire_path(request, reservation)
         else:
             neighbour = self.network.latency_ps(request.path[0], request.path[1])
             self._at(self.network.timeline.now() + 2 * neighbour, "on_demand", request)
 
+    def check_link(self, authority: int, request: StackRequest, other: int) -> None:
+        """At the reservation's start: the authority of a link of ``request`` looks for a pre-generated pair."""
+        self.pairs[authority].pool.check_link(request, router_name(other))
+
     def end_ready(self, request: StackRequest, name: str, memory: Memory) -> None:
         """An end node holds the request's pair; once both do, it is delivered."""
         request.ends[name] = memory
         if len(request.ends) == 2:
-            self.delivered(request, pair_fidelity(memory, self.network.timeline), pregenerated_links=0)
+            self.delivered(request, pair_fidelity(memory, self.network.timeline), request.pregenerated_links)
 
     def delivered(self, request: StackRequest, fidelity: float, pregenerated_links: int) -> None:
         """Record a served request, reward the tables on its path and expire whatever else serves it."""

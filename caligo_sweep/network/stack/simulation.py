@@ -70,6 +70,8 @@ def run_stack(settings: AcpSettings, seed: int) -> AcpResult:
     AcpResult
         Per-request records and the summary row, as ``run_acp`` (the fast model) returns them.
     """
+    if settings.engine != "sequence":
+        raise ValueError(f"run_stack is the engine 'sequence'; settings.engine is {settings.engine!r} (see engines.py)")
     network, _ = build_network(settings, seed)
     pairs = {}
     if settings.strategy != "odo":
