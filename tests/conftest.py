@@ -89,3 +89,11 @@ def composer():
 def erven_source_parameters() -> dict[str, float]:
     """PDC source and detector parameters of Erven et al. 2014, Table I (``PDCSource`` keyword arguments)."""
     return dict(mu=3.145e-5, eta=0.0150, e_det=0.0093, p_dark=1.5e-8)
+
+
+def acp_engine() -> str:
+    """The ACP engine this interpreter runs: ``sequence`` with SeQUeNCe >= 1.3 (Python >= 3.12), else ``model``."""
+    from caligo_sweep.network.engines import STACK_SEQUENCE, sequence_version
+
+    version = sequence_version()
+    return "sequence" if version is not None and version >= STACK_SEQUENCE else "model"

@@ -10,6 +10,7 @@ from caligo_sweep.app.gather import gather_sweep
 from caligo_sweep.app.kinds import get_kind, register_kind, registered_kinds, unregister_kind
 from caligo_sweep.errors import ConfigValueError
 from caligo_sweep.runner.workers import available_cores
+from tests.conftest import acp_engine
 
 
 def test_builtin_kinds_are_registered_once_and_have_a_kind_config(composer):
@@ -76,13 +77,14 @@ def _run_in(cfg, run_dir):
 @pytest.mark.slow
 def test_acp_single_run_and_two_seed_multirun_through_the_cli(cli):
     pytest.importorskip("sequence")
-    single = cli("kind=acp", "acp.duration_s=1", "seed=3")
+    single = cli("kind=acp", f"acp.engine={acp_engine()}", "acp.duration_s=1", "seed=3")
     assert single.returncode == 0, single.stderr
     assert single.stdout.strip().splitlines()[-1].startswith("ACP: 10/10 requests served, TTS ")
     (row_path,) = (cli.cwd / "outputs" / "runs").glob("*/*/result.json")
     row = json.loads(row_path.read_text())
     assert row["kind"] == "acp" and row["seed"] == 3 and row["acp_strategy"] == "acp"
-    sweep = cli("kind=acp", "acp.duration_s=1", "seed=1,2", "-m")
+    assert row["acp_engine"] == acp_engine()
+    sweep = cli("kind=acp", f"acp.engine={acp_engine()}", "acp.duration_s=1", "seed=1,2", "-m")
     assert sweep.returncode == 0, sweep.stderr
     (sweep_dir,) = (cli.cwd / "outputs" / "multiruns").glob("*/*")
     table = pd.read_parquet(sweep_dir / "results.parquet")
@@ -96,7 +98,7 @@ def test_acp_seeds_of_a_run_go_through_the_workers_group_and_pool_like_separate_
     pytest.importorskip("sequence")
     rows = {}
     for n_jobs in (1, 2):
-        result = cli("kind=acp", "acp.duration_s=1", "acp.seeds=2", f"workers.n_jobs={n_jobs}", "seed=7",
+        result = cli("kind=acp", f"acp.engine={acp_engine()}", "acp.duration_s=1", "acp.seeds=2", f"workers.n_jobs={n_jobs}", "seed=7",
                      f"hydra.run.dir=run_{n_jobs}")  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1].endswith("(seeds 7-8)")
@@ -106,7 +108,7 @@ def test_acp_seeds_of_a_run_go_through_the_workers_group_and_pool_like_separate_
     assert rows[2]["n_jobs_effective"] == min(2, available_cores()) and rows[1]["seeds"] == 2
     pooled = pd.read_csv(cli.cwd / "run_2" / "requests.csv")
     for seed in (7, 8):  # the same requests as a run of that seed alone
-        assert cli("kind=acp", "acp.duration_s=1", f"seed={seed}", f"hydra.run.dir=alone_{seed}").returncode == 0
+        assert cli("kind=acp", f"acp.engine={acp_engine()}", "acp.duration_s=1", f"seed={seed}", f"hydra.run.dir=alone_{seed}").returncode == 0
         alone = pd.read_csv(cli.cwd / f"alone_{seed}" / "requests.csv")
         pd.testing.assert_frame_equal(pooled[pooled["seed"] == seed].reset_index(drop=True), alone)
     assert rows[2]["n_requests"] == 20

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
+from tests.conftest import acp_engine
+
 ROOT = Path(__file__).parents[2]
 PRESETS = sorted(path.stem for path in (ROOT / "conf" / "experiment").glob("*.yaml"))
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "experiments").glob("*.ipynb"))
@@ -30,9 +32,11 @@ def test_notebooks_are_committed_without_outputs():
 @pytest.mark.slow
 @pytest.mark.parametrize("preset", PRESETS)
 def test_preset_runs_at_smoke_size(cli, preset):
+    engine = []
     if preset.startswith("acp_"):
         pytest.importorskip("sequence")
-    result = cli(f"experiment={preset}", "size=smoke")
+        engine = [f"acp.engine={acp_engine()}"]
+    result = cli(f"experiment={preset}", "size=smoke", *engine)
     assert result.returncode == 0, result.stderr
     sweeps = list((cli.cwd / "outputs" / "multiruns").glob("*/*"))
     if not sweeps:  # a single-run preset: its one line answers on stdout

@@ -16,22 +16,22 @@ from caligo_sweep.network.link_timing import heralded_attempt  # noqa: E402
 from caligo_sweep.network.settings import AcpSettings  # noqa: E402
 from caligo_sweep.network.simulation import run_acp  # noqa: E402
 
-ODO = AcpSettings(strategy="odo", purification=False, duration_s=100.0)
+ODO = AcpSettings(engine="model", strategy="odo", purification=False, duration_s=100.0)
 
 
 @pytest.fixture(scope="module")
 def two_node_runs():
-    acp = run_acp(AcpSettings(duration_s=3.0), seed=5)
-    odo = run_acp(AcpSettings(strategy="odo", purification=False, duration_s=3.0), seed=5)
+    acp = run_acp(AcpSettings(engine="model", duration_s=3.0), seed=5)
+    odo = run_acp(AcpSettings(engine="model", strategy="odo", purification=False, duration_s=3.0), seed=5)
     return acp, odo
 
 
 def test_same_seed_same_run_other_seed_other_run(two_node_runs):
     acp, _ = two_node_runs
-    again = run_acp(AcpSettings(duration_s=3.0), seed=5)
+    again = run_acp(AcpSettings(engine="model", duration_s=3.0), seed=5)
     assert again.requests_frame().equals(acp.requests_frame())
     assert again.summary == acp.summary
-    other = run_acp(AcpSettings(duration_s=3.0), seed=6)
+    other = run_acp(AcpSettings(engine="model", duration_s=3.0), seed=6)
     assert not other.requests_frame()["fidelity"].equals(acp.requests_frame()["fidelity"])
 
 
@@ -58,7 +58,7 @@ def test_odo_time_to_serve_matches_the_geometric_closed_form():
 
 
 def test_bottleneck_paths_have_two_intermediate_nodes():
-    settings = AcpSettings(topology="bottleneck", duration_s=1.0, traffic_change_s=0.5)
+    settings = AcpSettings(engine="model", topology="bottleneck", duration_s=1.0, traffic_change_s=0.5)
     frame = run_acp(settings, seed=3).requests_frame()
     assert (frame["hops"] == 2).all() and frame["served"].all()
     assert set(frame.loc[frame.start_s < 0.5, "initiator"]) <= {1, 2, 3}
@@ -67,7 +67,7 @@ def test_bottleneck_paths_have_two_intermediate_nodes():
 
 def test_bad_seed_is_refused_before_work():
     with pytest.raises(ConfigValueError, match="^seed must be an integer >= 0"):
-        run_acp(AcpSettings(), seed=-1)
+        run_acp(AcpSettings(engine="model"), seed=-1)
 
 
 def test_figure_draws_both_panels(two_node_runs, tmp_path):

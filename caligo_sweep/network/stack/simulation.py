@@ -20,6 +20,7 @@ from caligo_sweep.network.stack.context import StackNetwork
 from caligo_sweep.network.stack.network_config import network_config, node_index
 from caligo_sweep.network.stack.pregenerated import PregeneratedPairs
 from caligo_sweep.network.stack.requests import RequestService
+from caligo_sweep.network.topology import Topology
 from caligo_sweep.physics.checks import require_integer
 
 
@@ -32,15 +33,17 @@ def select_bell_diagonal_protocols() -> None:
     EntanglementSwappingB.set_formalism(BELL_DIAGONAL_STATE_FORMALISM)
 
 
-def build_network(settings: AcpSettings, seed: int) -> tuple[StackNetwork, dict]:
+def build_network(settings: AcpSettings, seed: int, topology: Topology | None = None) -> tuple[StackNetwork, dict]:
     """The run's routers on a fresh timeline, and the ``RouterNetTopo`` config they were built from.
 
     ``SeedSequence(seed)`` spawns three children: the topology (random topologies), our decisions (``rng``) and the
-    base of the nodes' SeQUeNCe generators, so a seed gives the same run in any process.
+    base of the nodes' SeQUeNCe generators, so a seed gives the same run in any process. ``topology`` replaces the
+    one ``settings.topology`` names (a custom graph, e.g. a repeater chain).
     """
     seed = require_integer("seed", seed, 0)
     topology_seed, decision_seed, physics_seed = np.random.SeedSequence(seed).spawn(3)
-    topology = build_topology(settings, np.random.default_rng(topology_seed))
+    if topology is None:
+        topology = build_topology(settings, np.random.default_rng(topology_seed))
     stop_s = settings.duration_s + settings.request_window_s
     config = network_config(settings, topology, int(physics_seed.generate_state(1)[0]), stop_s)
     config["stop_time"] += 1  # the last request's deadline falls on the stop time
@@ -51,11 +54,13 @@ def build_network(settings: AcpSettings, seed: int) -> tuple[StackNetwork, dict]
     for channel in built.qchannels:
         channel.light_speed = settings.light_speed_m_per_s * 1e-12  # m/ps, read by the channel's init()
     routers = sorted(built.get_nodes_by_type(RouterNetTopo.QUANTUM_ROUTER), key=lambda node: node_index(node.name))
+    for router in routers:  # RouterNetTopo (1.3.1) reads neither node key of the config; BBPSSW_BDS and BDS swapping
+        router.gate_fid, router.meas_fid = settings.gate_fidelity, settings.measure_fidelity  # read these
     network = StackNetwork(settings, topology, built.get_timeline(), routers, np.random.default_rng(decision_seed))
     return network, config
 
 
-def run_stack(settings: AcpSettings, seed: int) -> AcpResult:
+def run_stack(settings: AcpSettings, seed: int, topology: Topology | None = None) -> AcpResult:
     """Simulate ``settings.duration_s`` seconds of requests on SeQUeNCe's router stack.
 
     Parameters
@@ -64,6 +69,8 @@ def run_stack(settings: AcpSettings, seed: int) -> AcpResult:
         Validated settings (Table I defaults).
     seed : int
         Non-negative seed (see ``build_network``).
+    topology : Topology, optional
+        A graph and traffic other than ``settings.topology``'s.
 
     Returns
     -------
@@ -72,7 +79,7 @@ def run_stack(settings: AcpSettings, seed: int) -> AcpResult:
     """
     if settings.engine != "sequence":
         raise ValueError(f"run_stack is the engine 'sequence'; settings.engine is {settings.engine!r} (see engines.py)")
-    network, _ = build_network(settings, seed)
+    network, _ = build_network(settings, seed, topology)
     pairs = {}
     if settings.strategy != "odo":
         for router in network.routers:
