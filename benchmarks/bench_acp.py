@@ -1,11 +1,12 @@
 """Cost of the ACP network simulation (a benchmark, never a test): seconds per simulated second and per request.
 
-Run ``python benchmarks/bench_acp.py`` (about 2 minutes on 2 cores) or ``--quick`` (about 15 s). For the two-node
-topology, the 20-node bottleneck and a random small world of ``--random-nodes`` nodes, and for ODO and ACP with
-purification, it runs ``--seeds`` seeds in parallel with joblib (loky, like the OT batches of the ``workers`` group)
-and prints per run: CPU seconds per simulated second, CPU milliseconds per request, SeQUeNCe events per simulated
-second, and the worker's peak resident memory; plus the wall time of the parallel batch. SeQUeNCe's logger is off
-(``caligo_sweep.network.clock``).
+Run ``python benchmarks/bench_acp.py`` or ``--quick``. For the two-node topology, the 20-node bottleneck and a random
+small world of ``--random-nodes`` nodes, for ODO and ACP with purification, and for both engines (``model``, and
+``sequence`` where SeQUeNCe >= 1.3 is installed, i.e. on Python >= 3.12), it runs ``--seeds`` seeds in parallel with
+joblib (loky, like the OT batches of the ``workers`` group) and prints per run: CPU seconds per simulated second,
+the ratio of the SeQUeNCe stack's to the model's, CPU milliseconds per request, SeQUeNCe events per simulated
+second, mean TTS and fidelity, and the worker's peak resident memory; plus the wall time of the parallel batch.
+SeQUeNCe's logger is off in both engines.
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ from dataclasses import replace
 import numpy as np
 from joblib import Parallel, delayed
 
+from caligo_sweep.network.engines import STACK_SEQUENCE, run_network, sequence_version
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.simulation import run_acp
 
 
 def _timed_run(settings: AcpSettings, seed: int) -> dict[str, float]:
     start = time.process_time()
-    result = run_acp(settings, seed)
+    result = run_network(settings, seed)
     cpu_s = time.process_time() - start
     return {
         "cpu_s": cpu_s,
         "requests": result.summary["n_requests"],
         "events": result.summary["events_executed"],
+        "tts_ms": result.summary["tts_mean_ms"],
+        "fidelity": result.summary["fidelity_mean"],
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -41,33 +44,39 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--random-nodes", type=int, default=60)
     args = parser.parse_args()
-    duration = 2.0 if args.quick else 10.0
+    duration = 1.0 if args.quick else 4.0
     topologies = {
-        "2 nodes": AcpSettings(topology="two_node"),
-        "20 nodes (bottleneck)": AcpSettings(topology="bottleneck", traffic_change_s=duration / 2),
-        f"{args.random_nodes} nodes (random)": AcpSettings(
+        "2 nodes": dict(topology="two_node"),
+        "20 nodes (bottleneck)": dict(topology="bottleneck", traffic_change_s=duration / 2),
+        f"{args.random_nodes} nodes (random)": dict(
             topology="random", random_num_nodes=args.random_nodes, traffic_change_s=duration / 2
         ),
     }
     strategies = {"ODO": dict(strategy="odo", purification=False), "ACP+purif.": dict(strategy="acp")}
-    print(f"{duration:g} simulated s per run, {args.seeds} seeds per row, n_jobs={args.n_jobs}")
-    header = f"{'topology':<24} {'strategy':<11} {'cpu s/sim s':>12} {'cpu ms/request':>15} {'events/sim s':>13}"
-    print(header + f" {'peak RSS MiB':>13} {'batch wall s':>13}")
+    version = sequence_version()
+    engines = ["model"] + (["sequence"] if version is not None and version >= STACK_SEQUENCE else [])
+    print(f"{duration:g} simulated s per run, {args.seeds} seeds per row, n_jobs={args.n_jobs}, engines {engines}")
+    header = f"{'topology':<24} {'strategy':<11} {'engine':<9} {'cpu s/sim s':>12} {'vs model':>9}"
+    print(header + f" {'cpu ms/req':>11} {'events/sim s':>13} {'TTS ms':>8} {'fidelity':>9} {'RSS MiB':>8} {'wall s':>7}")
     with Parallel(n_jobs=args.n_jobs) as parallel:
-        for topology, base in topologies.items():
+        for topology, shape in topologies.items():
             for strategy, overrides in strategies.items():
-                settings = replace(base, duration_s=duration, **overrides)
-                wall = time.perf_counter()
-                runs = parallel(delayed(_timed_run)(settings, seed) for seed in range(args.seeds))
-                wall = time.perf_counter() - wall
-                cpu = np.mean([r["cpu_s"] for r in runs])
-                per_request = np.mean([r["cpu_s"] / r["requests"] for r in runs]) * 1e3
-                events = np.mean([r["events"] for r in runs]) / duration
-                peak = max(r["peak_rss_mib"] for r in runs)
-                print(
-                    f"{topology:<24} {strategy:<11} {cpu / duration:>12.4f} {per_request:>15.3f} {events:>13.0f}"
-                    f" {peak:>13.0f} {wall:>13.1f}"
-                )
+                model_cpu = None
+                for engine in engines:
+                    settings = replace(AcpSettings(engine=engine, **shape), duration_s=duration, **overrides)
+                    wall = time.perf_counter()
+                    runs = parallel(delayed(_timed_run)(settings, seed) for seed in range(args.seeds))
+                    wall = time.perf_counter() - wall
+                    cpu = np.mean([r["cpu_s"] for r in runs]) / duration
+                    model_cpu = cpu if engine == "model" else model_cpu
+                    per_request = np.mean([r["cpu_s"] / r["requests"] for r in runs]) * 1e3
+                    events = np.mean([r["events"] for r in runs]) / duration
+                    tts, fidelity = np.mean([r["tts_ms"] for r in runs]), np.mean([r["fidelity"] for r in runs])
+                    peak = max(r["peak_rss_mib"] for r in runs)
+                    print(
+                        f"{topology:<24} {strategy:<11} {engine:<9} {cpu:>12.4f} {cpu / model_cpu:>8.1f}x"
+                        f" {per_request:>11.3f} {events:>13.0f} {tts:>8.3f} {fidelity:>9.4f} {peak:>8.0f} {wall:>7.1f}"
+                    )
 
 
 if __name__ == "__main__":

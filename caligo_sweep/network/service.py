@@ -4,7 +4,8 @@ Zhan et al. 2025, Sec. II-A1, IV-C3, IV-C4, V-A2. A request arrives every ``1 / 
 (initiator, responder) drawn from the current traffic matrix and asks for one end-to-end pair above
 ``request_fidelity_min`` before ``start + request_window_s``. Its lifecycle:
 
-1. reservation along the static path: a request/approval round trip ``2 l(i, r)`` (Eq. 2);
+1. reservation along the static path: a request/approval round trip hop by hop, ``2 sum l(u, v)`` over its links
+   (SeQUeNCe's RSVP; Eq. 2 per link);
 2. per link, "Check EP": claim a pre-generated pair (freshest or random idle pair of the link's pool) or reserve
    one free memory at each end and run single-heralded generation (retried when memories free up); a link still
    waiting takes the first pre-generated pair pooled on it (new, or out of a purification round) and cancels its
@@ -86,7 +87,9 @@ class RequestService:
         initiator, responder = self.network.topology.traffic[phase].sample(self.network.rng)
         request = _Request(index, now, self.network.topology.path(initiator, responder))
         self.network.clock.after(self.network.settings.request_window_s, self, "deadline", request)
-        self.network.clock.after(2.0 * self.network.latency_s(initiator, responder), self, "begin", request)
+        path = request.path  # the reservation travels hop by hop and back, as SeQUeNCe's RSVP does
+        round_trip = 2.0 * sum(self.network.latency_s(u, v) for u, v in zip(path[:-1], path[1:]))
+        self.network.clock.after(round_trip, self, "begin", request)
 
     def begin(self, request: _Request) -> None:
         """Rules are installed on the path: acquire a pair on every link."""

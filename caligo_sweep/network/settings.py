@@ -22,7 +22,7 @@ from caligo_sweep.physics.checks import (
 ENGINES = ("sequence", "model")
 STRATEGIES = ("odo", "ucp", "acp")
 PAIR_SELECTIONS = ("freshest", "random")
-TOPOLOGIES = ("two_node", "bottleneck", "random")
+TOPOLOGIES = ("two_node", "bottleneck", "autonomous_system", "random")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class AcpSettings:
     pair_selection : str
         Which pre-generated pair of a link serves a request: ``"freshest"`` or ``"random"`` (``ucp``/``acp`` only).
     topology : str
-        ``"two_node"``, ``"bottleneck"`` (20 nodes, see ``topology.py``) or ``"random"``.
+        ``"two_node"``, ``"bottleneck"`` (20 nodes), ``"autonomous_system"`` (200 nodes, drawn per seed) or
+        ``"random"`` (see ``topology.py``).
     random_num_nodes : int or None
         Node count of the random topology (required for it, refused for the others).
     duration_s : float

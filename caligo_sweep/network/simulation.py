@@ -9,7 +9,7 @@ from caligo_sweep.network.clock import Clock
 from caligo_sweep.network.result import AcpResult, summarise
 from caligo_sweep.network.service import RequestService
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.topology import Topology, bottleneck, random_small_world, two_node
+from caligo_sweep.network.topology import Topology, autonomous_system, bottleneck, random_small_world, two_node
 from caligo_sweep.network.world import NetworkState
 from caligo_sweep.physics.checks import require_integer
 
@@ -20,6 +20,8 @@ def build_topology(settings: AcpSettings, rng: np.random.Generator) -> Topology:
         return two_node()
     if settings.topology == "bottleneck":
         return bottleneck()
+    if settings.topology == "autonomous_system":
+        return autonomous_system(rng)
     return random_small_world(settings.random_num_nodes, rng)
 
 

@@ -13,6 +13,14 @@ nine pairs {1, 2, 3} x {11, 12, 13} before the traffic change and over {6, 7, 8}
 
 Random topology (for scaling benchmarks): a Newman-Watts small world, a ring plus one random chord per node, with
 ten random request pairs three hops apart in each traffic phase.
+
+Autonomous-system topology (Sec. V-A1, Fig. 7c: "a large-scale 200-node autonomous system (AS) network", shown only
+as a picture; "all the entanglement paths have exactly four hops"): AS-level graphs have heavy-tailed degrees
+(Faloutsos, Faloutsos, Faloutsos, SIGCOMM 1999), so we grow 200 nodes by Barabasi-Albert preferential attachment
+(Science 286, 509 (1999)) from a triangle, each new node linking to two distinct existing nodes with probability
+proportional to their degree: 397 links, mean degree 3.97, the largest degrees in the tens. Traffic: ten random
+pairs whose shortest path has four intermediate nodes in each of two phases (the paper's Fig. 10 shows the same
+change of traffic as Fig. 9).
 """
 
 from __future__ import annotations
@@ -118,3 +126,40 @@ def random_small_world(num_nodes: int, rng: np.random.Generator, pairs_per_phase
         phases.append(uniform_traffic([candidates[int(k)] for k in sorted(chosen)]))
     topology.traffic = tuple(phases)
     return topology
+
+
+def autonomous_system(
+    rng: np.random.Generator, num_nodes: int = 200, links_per_node: int = 2, pairs_per_phase: int = 10
+) -> Topology:
+    """The AS topology of the module docstring, drawn from ``rng``."""
+    edges = [(0, 1), (0, 2), (1, 2)]
+    ends = [0, 1, 1, 2, 0, 2]  # every node once per link: a uniform draw is a degree-proportional draw
+    for node in range(3, num_nodes):
+        targets: set[int] = set()
+        while len(targets) < links_per_node:
+            targets.add(ends[int(rng.integers(len(ends)))])
+        for target in sorted(targets):
+            edges.append((target, node))
+            ends += [target, node]
+    topology = Topology(num_nodes, tuple(edges), ())
+    candidates = [(a, b) for a in range(num_nodes) for b, hops in hop_counts(topology.neighbours, a).items()
+                  if hops == 5 and a != b]  # fmt: skip
+    phases = []
+    for _ in range(2):
+        chosen = rng.choice(len(candidates), size=pairs_per_phase, replace=False)
+        phases.append(uniform_traffic([candidates[int(k)] for k in sorted(chosen)]))
+    topology.traffic = tuple(phases)
+    return topology
+
+
+def hop_counts(neighbours: dict[int, tuple[int, ...]], source: int) -> dict[int, int]:
+    """Links on the shortest path from ``source`` to every reachable node (breadth-first search)."""
+    hops = {source: 0}
+    queue = deque([source])
+    while queue:
+        node = queue.popleft()
+        for nxt in neighbours[node]:
+            if nxt not in hops:
+                hops[nxt] = hops[node] + 1
+                queue.append(nxt)
+    return hops

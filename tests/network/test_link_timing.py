@@ -22,6 +22,6 @@ def test_heralded_attempt_from_table_one():
     attempt = heralded_attempt(10e3, 0.2, 0.6, 0.95, 0.5, 2e8, 20e-6, 100e-6)
     photon = 0.6 * 10 ** (-0.1) * 0.95  # 1 dB over the 5 km arm
     assert attempt.success_probability == pytest.approx(photon**2 * 0.5, rel=1e-12)
-    # negotiation round trip 300 us + flight 25 us + herald 25 us + 100 us
-    assert attempt.duration_s == pytest.approx(450e-6)
+    # pairing round trip 300 us + NEGOTIATE 150 us + flight 25 us + herald 25 us + 100 us (SeQUeNCe's round)
+    assert attempt.duration_s == pytest.approx(600e-6)
     assert attempt.emission_to_herald_s == pytest.approx(150e-6)

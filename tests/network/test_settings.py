@@ -31,7 +31,7 @@ def test_conf_group_matches_the_dataclass():
     values = OmegaConf.to_container(OmegaConf.load(CONF / "acp" / "default.yaml"))
     assert values.pop("seeds") == 1  # the run's key (seeds per run), not the network's
     assert AcpSettings.from_mapping(values) == AcpSettings()
-    for preset in ("acp_two_node", "acp_bottleneck"):
+    for preset in ("acp_two_node", "acp_bottleneck", "acp_as"):
         overrides = OmegaConf.to_container(OmegaConf.load(CONF / "experiment" / f"{preset}.yaml"))["acp"]
         AcpSettings.from_mapping({**values, **overrides})
 
@@ -65,3 +65,21 @@ def test_bad_values_fail_with_one_line_naming_the_key(overrides, key):
 def test_unknown_key_is_refused():
     with pytest.raises(ConfigValueError, match="acp.coherence_time_ms"):
         AcpSettings.from_mapping({"coherence_time_ms": 2000})
+
+
+def test_engine_sequence_is_refused_in_one_line_where_sequence_is_too_old(monkeypatch):
+    from caligo_sweep.network import engines
+
+    monkeypatch.setattr(engines, "sequence_version", lambda: (0, 8))
+    with pytest.raises(ConfigValueError) as error:
+        engines.check_engine_available(AcpSettings())
+    message = str(error.value)
+    assert message.startswith("acp.engine must be 'model' here (SeQUeNCe 0.8 on Python ") and "\n" not in message
+    assert "python3.12 -m venv" in message and 'pip install -e ".[network]"' in message
+    engines.check_engine_available(AcpSettings(engine="model"))  # the fast model runs on 0.8
+
+
+def test_engine_sequence_refuses_what_sequences_protocols_do_not_have():
+    with pytest.raises(ConfigValueError, match="^acp.purification_twirl must be true for engine sequence"):
+        AcpSettings(purification_twirl=False)
+    assert not AcpSettings(engine="model", purification_twirl=False).purification_twirl

@@ -10,7 +10,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from caligo_sweep.network.engines import STACK_SEQUENCE, sequence_version
+from caligo_sweep.network.engines import STACK_SEQUENCE, run_network, sequence_version
 
 if sequence_version() is None or sequence_version() < STACK_SEQUENCE:
     pytest.skip("the SeQUeNCe stack engine needs SeQUeNCe >= 1.3 (Python >= 3.12)", allow_module_level=True)
@@ -137,3 +137,31 @@ def test_acp_serves_from_pregenerated_pairs_far_below_odo():
 def test_engine_settings_are_refused_by_the_other_engine():
     with pytest.raises(ValueError, match="engine 'sequence'"):
         run_stack(AcpSettings(engine="model"), seed=0)
+
+
+def _mean_and_error(frame, column):
+    values = frame.loc[frame["served"], column]
+    return values.mean(), values.std(ddof=1) / math.sqrt(len(values))
+
+
+@pytest.mark.parametrize(
+    "shape, strategy, duration_s, fidelity_gap",
+    [
+        (dict(topology="two_node"), "odo", 30.0, 1e-3),
+        (dict(topology="two_node"), "acp", 5.0, 3e-3),
+        # the model swaps as soon as both links hold pairs; SeQUeNCe first pairs its swapping protocols through the
+        # resource managers, so its pairs wait about 1 ms longer and decohere by ~0.004 more
+        (dict(topology="bottleneck", traffic_change_s=4.0), "odo", 8.0, 8e-3),
+    ],
+)
+def test_the_fast_model_follows_the_sequence_stack(shape, strategy, duration_s, fidelity_gap):
+    """TTS within 5 sigma of the two runs' difference (one seed each, all requests), fidelity within the stated gap."""
+    frames = {
+        engine: run_network(AcpSettings(engine=engine, strategy=strategy, purification=strategy != "odo",
+                                        duration_s=duration_s, **shape), seed=4).requests_frame()
+        for engine in ("model", "sequence")
+    }  # fmt: skip
+    (model_tts, model_error), (stack_tts, stack_error) = (_mean_and_error(frames[e], "tts_ms") for e in frames)
+    assert abs(model_tts - stack_tts) < 5 * math.hypot(model_error, stack_error)
+    model_fidelity, stack_fidelity = (frames[e].loc[frames[e]["served"], "fidelity"].mean() for e in frames)
+    assert abs(model_fidelity - stack_fidelity) < fidelity_gap

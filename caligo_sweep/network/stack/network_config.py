@@ -19,7 +19,7 @@ from typing import Any
 
 from caligo_sweep.network.link_timing import classical_latency_s, to_picoseconds
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.topology import Topology
+from caligo_sweep.network.topology import Topology, hop_counts
 
 ROUTER_TEMPLATE = "acp_router"
 BSM_TEMPLATE = "acp_bsm"
@@ -46,10 +46,14 @@ def bsm_name(u: int, v: int) -> str:
 
 def latency_s(settings: AcpSettings, topology: Topology, u: int, v: int) -> float:
     """Eq. 2 between routers ``u`` and ``v`` over their shortest path, in seconds."""
-    path = topology.path(u, v)
+    return _latency_over_links_s(settings, len(topology.path(u, v)) - 1)
+
+
+def _latency_over_links_s(settings: AcpSettings, links: int) -> float:
+    """Eq. 2 over a shortest path of ``links`` links (``links - 1`` forwarding nodes), in seconds."""
     return classical_latency_s(
-        (len(path) - 1) * settings.link_length_km * 1e3,
-        max(len(path) - 2, 0),
+        links * settings.link_length_km * 1e3,
+        max(links - 1, 0),
         settings.light_speed_m_per_s,
         settings.forward_delay_us * 1e-6,
         settings.end_process_delay_us * 1e-6,
@@ -121,9 +125,9 @@ def network_config(settings: AcpSettings, topology: Topology, seed: int, stop_ti
             cchannels.append({"source": router_name(end), "destination": middle, "delay": herald_ps})
             cchannels.append({"source": middle, "destination": router_name(end), "delay": herald_ps})
     for u in range(topology.num_nodes):
-        for v in range(topology.num_nodes):
-            if u != v:
-                delay = to_picoseconds(latency_s(settings, topology, u, v))
+        for v, links in hop_counts(topology.neighbours, u).items():
+            if v != u:
+                delay = to_picoseconds(_latency_over_links_s(settings, links))
                 cchannels.append({"source": router_name(u), "destination": router_name(v), "delay": delay})
     return {
         "templates": templates,
