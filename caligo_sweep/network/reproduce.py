@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 from joblib import Parallel, delayed
 
+from caligo_sweep.network.engines import run_network
 from caligo_sweep.network.figures import draw_tts_fidelity, save_figure
 from caligo_sweep.network.result import AcpResult
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.engines import run_network
 
 #: Strategy variants of each case (settings overrides on top of the case's base settings).
 VARIANTS = {

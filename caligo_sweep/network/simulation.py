@@ -9,7 +9,13 @@ from caligo_sweep.network.clock import Clock
 from caligo_sweep.network.result import AcpResult, summarise
 from caligo_sweep.network.service import RequestService
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.topology import Topology, autonomous_system, bottleneck, random_small_world, two_node
+from caligo_sweep.network.topology import (
+    Topology,
+    autonomous_system,
+    bottleneck,
+    random_small_world,
+    two_node,
+)
 from caligo_sweep.network.world import NetworkState
 from caligo_sweep.physics.checks import require_integer
 

@@ -84,6 +84,12 @@ def test_acp_single_run_and_two_seed_multirun_through_the_cli(cli):
     row = json.loads(row_path.read_text())
     assert row["kind"] == "acp" and row["seed"] == 3 and row["acp_strategy"] == "acp"
     assert row["acp_engine"] == acp_engine()
+    if acp_engine() == "sequence":  # SeQUeNCe builds the same network again from the config the run wrote
+        from sequence.topology.router_net_topo import RouterNetTopo
+
+        built = RouterNetTopo(str(row_path.parent / "topology.json"))
+        assert sorted(node.name for node in built.get_nodes_by_type("QuantumRouter")) == ["r0", "r1"]
+        assert [node.name for node in built.get_nodes_by_type("BSMNode")] == ["BSM.r0.r1"]
     sweep = cli("kind=acp", f"acp.engine={acp_engine()}", "acp.duration_s=1", "seed=1,2", "-m")
     assert sweep.returncode == 0, sweep.stderr
     (sweep_dir,) = (cli.cwd / "outputs" / "multiruns").glob("*/*")

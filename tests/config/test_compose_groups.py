@@ -7,6 +7,7 @@ from caligo_sweep.app.config_path import config_directory
 from caligo_sweep.app.kinds import get_kind
 from caligo_sweep.config.build import LinkRunSpec, PdcRunSpec, prepare_ot_link
 from caligo_sweep.config.schema import LINK_SCHEMAS
+from tests.conftest import acp_engine
 
 CONF = config_directory()
 GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name != "hydra" and not p.name.startswith("_"))
@@ -21,7 +22,9 @@ def test_every_group_option_composes_and_validates(composer, group, option):
     if group in ("acp", "experiment") or (group, option) == ("kind", "acp"):
         pytest.importorskip("sequence")
     kind_of_option = {("source", "pdc"): "kind=ot_pdc", ("acp", "default"): "kind=acp"}
-    cfg = composer(*filter(None, [kind_of_option.get((group, option)), f"{group}={option}"]))
+    acp_option = (group, option) in (("acp", "default"), ("kind", "acp")) or option.startswith("acp_")
+    engine = f"acp.engine={acp_engine()}" if acp_option else None
+    cfg = composer(*filter(None, [kind_of_option.get((group, option)), f"{group}={option}", engine]))
     spec = get_kind(cfg.kind).prepare(cfg)
     if group == "link" and option != "auto":
         assert spec.link_name == option

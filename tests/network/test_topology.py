@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from caligo_sweep.network.topology import autonomous_system, bottleneck, hop_counts
 
@@ -23,7 +24,7 @@ def test_autonomous_system_traffic_has_four_intermediate_nodes_and_follows_the_s
     assert autonomous_system(np.random.default_rng(4)).edges != first.edges
     assert len(first.traffic) == 2
     for phase in first.traffic:
-        assert len(phase.pairs) == 10 and sum(phase.probabilities) == 1.0
+        assert len(phase.pairs) == 10 and sum(phase.probabilities) == pytest.approx(1.0)
         assert all(len(first.path(a, b)) - 2 == 4 for a, b in phase.pairs)
 
 

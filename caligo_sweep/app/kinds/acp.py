@@ -13,6 +13,7 @@ Needs the ``network`` extra (SeQUeNCe).
 
 from __future__ import annotations
 
+import json
 import time
 import typing
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 #: Per-request table of a run, in the run's folder.
 REQUESTS_FILE = "requests.csv"
+#: SeQUeNCe ``RouterNetTopo`` config of the run's root seed (engine sequence), in the run's folder.
+TOPOLOGY_FILE = "topology.json"
 #: Pauli weights [p_X, p_Y, p_Z] of ``acp.pauli_errors`` as three columns.
 PAULI_COLUMNS = ("acp_pauli_error_x", "acp_pauli_error_y", "acp_pauli_error_z")
 #: Columns of :func:`caligo_sweep.network.result.summarise`, with their types and meanings.
@@ -126,6 +129,11 @@ def run_acp_kind(spec: AcpRunSpec, context: RunContext) -> dict[str, Any]:
     context.run_dir.mkdir(parents=True, exist_ok=True)
     requests = pd.concat([result.requests_frame() for result in results], ignore_index=True)
     requests.drop(columns=["strategy"]).to_csv(context.run_dir / REQUESTS_FILE, index=False)
+    if spec.settings.engine == "sequence":
+        from caligo_sweep.network.stack.simulation import topology_config
+
+        config, _, _ = topology_config(spec.settings, spec.seed)
+        (context.run_dir / TOPOLOGY_FILE).write_text(json.dumps(config, indent=1))
     summary = summarise(
         [record for result in results for record in result.records],
         spec.settings,

@@ -21,7 +21,7 @@ purified.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sequence.components.memory import Memory
 from sequence.kernel.event import Event
@@ -33,9 +33,6 @@ from sequence.resource_management.rule_manager import Rule
 from caligo_sweep.network.stack.adoption import adopt, link_generated
 from caligo_sweep.network.stack.context import pair_fidelity
 from caligo_sweep.network.stack.messages import AcpMsgType
-
-if TYPE_CHECKING:
-    from caligo_sweep.network.stack.pregenerated import PregeneratedPairs
 
 PUMP_PRIORITY = 0
 HELD_STATES = (MemoryInfo.ENTANGLED, MemoryInfo.PURIFIED)
@@ -53,9 +50,15 @@ def pump_await_condition(info: MemoryInfo, _manager: MemoryManager, args: dict[s
 
 
 class PairPool:
-    """Check EP and pumping of one router's pre-generated pairs (owned by its ``PregeneratedPairs``)."""
+    """Check EP and pumping of one router's pre-generated pairs.
 
-    def __init__(self, generation: PregeneratedPairs) -> None:
+    Parameters
+    ----------
+    generation : caligo_sweep.network.stack.pregenerated.PregeneratedPairs
+        The router's ACP protocol, which owns this pool (typed ``Any``: the two modules would import each other).
+    """
+
+    def __init__(self, generation: Any) -> None:
         self.generation = generation
         self.name = generation.owner.name
         self.network = generation.network

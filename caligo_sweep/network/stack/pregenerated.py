@@ -27,9 +27,9 @@ from __future__ import annotations
 from typing import Any
 
 from sequence.components.memory import Memory
+from sequence.entanglement_management.purification.purification_protocol import PurificationProtocol
 from sequence.kernel.event import Event
 from sequence.kernel.process import Process
-from sequence.entanglement_management.purification.purification_protocol import PurificationProtocol
 from sequence.network_management.reservation import Reservation
 from sequence.protocol import Protocol
 from sequence.resource_management.action_condition_set import (
@@ -59,10 +59,6 @@ class AcpReservation(Reservation):
         self.memory_index: dict[str, int] = {}
         self.rules: dict[str, Rule] = {}
         self.released_on_return: set[str] = set()
-
-    def other(self, name: str) -> str:
-        """The end of the reservation that is not ``name``."""
-        return self.responder if name == self.initiator else self.initiator
 
 
 class PregeneratedPairs(Protocol):
@@ -98,6 +94,7 @@ class PregeneratedPairs(Protocol):
         self._sleep()
 
     def after(self, delay_ps: int, method: str, *args: Any) -> Event:
+        """Schedule ``self.method(*args)`` ``delay_ps`` picoseconds from now."""
         event = Event(self.network.timeline.now() + delay_ps, Process(self, method, list(args)))
         self.network.timeline.schedule(event)
         return event
@@ -107,6 +104,7 @@ class PregeneratedPairs(Protocol):
         self.after(int(round(tau_s * 1e12)), "wake")
 
     def send(self, node: str, msg_type: AcpMsgType, **payload: Any) -> None:
+        """Send an ``acp`` message to the ``acp`` protocol of router ``node`` (Eq. 2 latency)."""
         self.owner.send_message(node, AcpMessage(msg_type, **payload))
 
     def wake(self) -> None:

@@ -12,7 +12,6 @@ from sequence.entanglement_management.swapping.swapping_base import Entanglement
 from sequence.topology.router_net_topo import RouterNetTopo
 from sequence.utils import log as sequence_log
 
-from caligo_sweep.network.link_timing import to_picoseconds
 from caligo_sweep.network.result import AcpResult, summarise
 from caligo_sweep.network.settings import AcpSettings
 from caligo_sweep.network.simulation import build_topology
@@ -33,12 +32,14 @@ def select_bell_diagonal_protocols() -> None:
     EntanglementSwappingB.set_formalism(BELL_DIAGONAL_STATE_FORMALISM)
 
 
-def build_network(settings: AcpSettings, seed: int, topology: Topology | None = None) -> tuple[StackNetwork, dict]:
-    """The run's routers on a fresh timeline, and the ``RouterNetTopo`` config they were built from.
+def topology_config(
+    settings: AcpSettings, seed: int, topology: Topology | None = None
+) -> tuple[dict, Topology, np.random.SeedSequence]:
+    """The ``RouterNetTopo`` config of one seed's run, its topology and the seed of our decisions.
 
-    ``SeedSequence(seed)`` spawns three children: the topology (random topologies), our decisions (``rng``) and the
-    base of the nodes' SeQUeNCe generators, so a seed gives the same run in any process. ``topology`` replaces the
-    one ``settings.topology`` names (a custom graph, e.g. a repeater chain).
+    ``SeedSequence(seed)`` spawns three children: the topology (random topologies), our decisions and the base of
+    the nodes' SeQUeNCe generators, so a seed gives the same run in any process. ``topology`` replaces the one
+    ``settings.topology`` names (a custom graph, e.g. a repeater chain).
     """
     seed = require_integer("seed", seed, 0)
     topology_seed, decision_seed, physics_seed = np.random.SeedSequence(seed).spawn(3)
@@ -47,6 +48,12 @@ def build_network(settings: AcpSettings, seed: int, topology: Topology | None = 
     stop_s = settings.duration_s + settings.request_window_s
     config = network_config(settings, topology, int(physics_seed.generate_state(1)[0]), stop_s)
     config["stop_time"] += 1  # the last request's deadline falls on the stop time
+    return config, topology, decision_seed
+
+
+def build_network(settings: AcpSettings, seed: int, topology: Topology | None = None) -> tuple[StackNetwork, dict]:
+    """The run's routers on a fresh timeline (see ``topology_config``), and the config they were built from."""
+    config, topology, decision_seed = topology_config(settings, seed, topology)
     sequence_log.logger.setLevel(logging.CRITICAL)
     sequence_log.logger.propagate = False
     select_bell_diagonal_protocols()
