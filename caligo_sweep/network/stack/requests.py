@@ -16,7 +16,8 @@ and asks for one pair above ``request_fidelity_min`` within ``request_window_s``
 * The pair is delivered when both end nodes hold it; TTS = delivery - arrival (Eq. 1), the fidelity is the Phi+
   weight of its Bell-diagonal state with both qubits decohered to that moment. SeQUeNCe's rules of a served or timed
   out reservation are expired on every node of the path, each when the initiator's message would reach it (Eq. 2),
-  and ACP's tables (Algorithm 1) are rewarded on the path.
+  and ACP's tables (Algorithm 1) are rewarded on the path: at the end nodes on delivery, at the others when the
+  initiator's message reaches them (as in the fast model).
 """
 
 from __future__ import annotations
@@ -196,11 +197,16 @@ class RequestService:
         self.network.timeline.remove_event(request.deadline)
         now = self.network.timeline.now()
         self._record(request, True, (now - request.start_ps) / 1e9, fidelity, pregenerated_links)
-        for node in request.path:
-            if node in self.pairs:
-                self.pairs[node].reward(list(request.path))
+        ends = (request.path[0], request.path[-1])
+        for node in request.path if self.pairs else ():  # the ends now, the others when the initiator's message arrives
+            delay = 0 if node in ends else self.network.latency_ps(request.path[0], node)
+            self._at(now + delay, "reward", node, list(request.path))
         if request.reservation is not None:
             self._expire_path(request, request.reservation)
+
+    def reward(self, node: int, path: list[int]) -> None:
+        """Algorithm 1 at router ``node`` for a request served on ``path``."""
+        self.pairs[node].reward(path)
 
     def time_out(self, request: StackRequest) -> None:
         """The request's window ended unserved."""
