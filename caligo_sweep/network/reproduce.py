@@ -1,8 +1,9 @@
-"""Reproduce Figures 8 and 9 of Zhan et al. (2025): several seeds per strategy, in parallel, compared with the paper.
+"""Reproduce Figures 8, 9 and 10 of Zhan et al. (2025): several seeds per strategy, in parallel, compared with the paper.
 
-Run ``python -m caligo_sweep.network.reproduce --case two_node --seeds 10`` (and ``--case bottleneck``; ``--engine
-model`` for the fast model); it prints the per-strategy seed mean and spread next to the paper's numbers and writes
-the figure (PNG + SVG) and the tables.
+Run ``python -m caligo_sweep.network.reproduce --case two_node --seeds 10`` (and ``--case bottleneck``, ``--case
+autonomous_system``, the latter e.g. with ``--seeds 2 --duration-s 2`` on a small machine; ``--engine model`` for
+the fast model, ``--strategies odo,acp`` for some strategies only); it prints the per-strategy seed mean and spread
+next to the paper's numbers and writes the figure (PNG + SVG) and the tables.
 """
 
 from __future__ import annotations
@@ -32,10 +33,18 @@ VARIANTS = {
         dict(strategy="ucp", purification=True),
         dict(strategy="acp", purification=True),
     ],
+    "autonomous_system": [
+        dict(strategy="odo", purification=False),
+        dict(strategy="ucp", purification=True),
+        dict(strategy="acp", purification=True),
+    ],
 }
 BASE = {
     "two_node": AcpSettings(engine="model", topology="two_node", duration_s=20.0),
     "bottleneck": AcpSettings(engine="model", topology="bottleneck", duration_s=40.0, traffic_change_s=20.0),
+    "autonomous_system": AcpSettings(
+        engine="model", topology="autonomous_system", duration_s=40.0, traffic_change_s=20.0
+    ),
 }
 #: The paper's numbers (Sec. V-B1 and V-B2) per strategy label: mean TTS (ms) and mean fidelity.
 PAPER = {
@@ -50,13 +59,22 @@ PAPER = {
         "UCP": {"tts_mean_ms": 10.3, "fidelity_mean": 0.84},
         "ACP": {"tts_mean_ms": 4.0, "fidelity_mean": 0.86},
     },
+    "autonomous_system": {  # Sec. V-B3: the TTS means; Fig. 10 shows fidelities of 0.7-0.8, ACP's ~0.05 higher
+        "ODO": {"tts_mean_ms": 15.7},
+        "UCP": {"tts_mean_ms": 13.6},
+        "ACP": {"tts_mean_ms": 6.8},
+    },
 }
 
 
-def run_case(case: str, seeds: int, n_jobs: int = -1, base: AcpSettings | None = None) -> list[AcpResult]:
-    """Run every strategy variant of ``case`` for seeds ``0`` to ``seeds - 1`` in parallel (joblib, loky)."""
+def run_case(
+    case: str, seeds: int, n_jobs: int = -1, base: AcpSettings | None = None, strategies: set[str] | None = None
+) -> list[AcpResult]:
+    """Run the strategy variants of ``case`` (all, or those of ``strategies``) for seeds ``0`` to ``seeds - 1`` in
+    parallel (joblib, loky)."""
     base = BASE[case] if base is None else base
-    jobs = [(replace(base, **variant), seed) for variant in VARIANTS[case] for seed in range(seeds)]
+    variants = [v for v in VARIANTS[case] if strategies is None or v["strategy"] in strategies]
+    jobs = [(replace(base, **variant), seed) for variant in variants for seed in range(seeds)]
     return Parallel(n_jobs=n_jobs)(delayed(run_network)(settings, seed) for settings, seed in jobs)
 
 
@@ -78,13 +96,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--duration-s", type=float, default=None, help="override the case's simulated time")
     parser.add_argument("--engine", choices=("sequence", "model"), default="sequence")
+    parser.add_argument("--strategies", default=None, help="comma-separated strategy labels to run (default: all)")
     parser.add_argument("--out", type=Path, default=Path("outputs/acp"))
     args = parser.parse_args(argv)
     base = replace(BASE[args.case], engine=args.engine)
     if args.duration_s is not None:
         change = None if base.traffic_change_s is None else args.duration_s / 2.0
         base = replace(base, duration_s=args.duration_s, traffic_change_s=change)
-    results = run_case(args.case, args.seeds, args.n_jobs, base)
+    strategies = None if args.strategies is None else set(args.strategies.split(","))
+    results = run_case(args.case, args.seeds, args.n_jobs, base, strategies)
     table = compare_with_paper(args.case, results)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 4):
         print(table)
@@ -92,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     stem = f"{args.case}_{args.engine}"
     table.to_csv(args.out / f"{stem}_summary.csv")
     pd.concat([r.requests_frame() for r in results]).to_csv(args.out / f"{stem}_requests.csv", index=False)
-    bin_s = 1.0 if args.case == "two_node" else 2.0
+    bin_s = min(1.0 if args.case == "two_node" else 2.0, base.duration_s / 10)
     figure = draw_tts_fidelity(results, bin_s=bin_s, title=f"{args.case} ({args.engine}): {args.seeds} seeds")
     for path in save_figure(figure, args.out / f"{stem}_tts_fidelity"):
         print(f"wrote {path}")

@@ -162,8 +162,10 @@ class RequestService:
         if start >= end:
             return
         self.by_identity[request.index] = request
-        self.network.routers[path[0]].reserve_net_resource(request.responder_name, start, end, 1,
-                                    self.network.settings.request_fidelity_min, identity=request.index)
+        fidelity = self.network.settings.request_fidelity_min
+        self.network.routers[path[0]].reserve_net_resource(
+            request.responder_name, start, end, 1, fidelity, identity=request.index
+        )
 
     def reservation_result(self, reservation: Reservation, approved: bool) -> None:
         """At the initiator: bind an approved reservation to its request, or retry a rejected one."""
