@@ -41,6 +41,7 @@ def test_conf_group_matches_the_dataclass():
     [
         (dict(max_memory_acp=10), "acp.max_memory_acp"),
         (dict(strategy="greedy"), "acp.strategy"),
+        (dict(engine="netsquid"), "acp.engine"),
         (dict(strategy="odo", purification=True), "acp.purification"),
         (dict(strategy="odo", purification=False, pair_selection="random"), "acp.pair_selection"),
         (dict(initial_fidelity=0.4), "acp.initial_fidelity"),
