@@ -18,7 +18,7 @@ a neighbour round trip, after which success keeps the purified pair and failure 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sequence.kernel.event import Event
 

@@ -166,3 +166,22 @@ def test_the_fast_model_follows_the_sequence_stack(shape, strategy, duration_s, 
     assert abs(model_tts - stack_tts) < 5 * math.hypot(model_error, stack_error)
     model_fidelity, stack_fidelity = (frames[e].loc[frames[e]["served"], "fidelity"].mean() for e in frames)
     assert abs(model_fidelity - stack_fidelity) < fidelity_gap
+
+
+@pytest.mark.parametrize("gate, measure", [(1.0, 1.0), (0.99, 0.99), (0.97, 0.95)])
+def test_bds_swapping_matches_the_models_swap(gate, measure):
+    from sequence.entanglement_management.swapping.swapping_bds import EntanglementSwappingA_BDS
+
+    from caligo_sweep.network.bds import swap
+
+    settings = AcpSettings(topology="bottleneck", traffic_change_s=0.5, duration_s=1.0, gate_fidelity=gate,
+                           measure_fidelity=measure)  # fmt: skip
+    network, _ = build_network(settings, seed=0)
+    network.timeline.init()
+    hub, left, right = network.routers[0], network.routers[1], network.routers[10]
+    memories = [router.get_components_by_type("MemoryArray")[0] for router in (hub, left, right)]
+    manager = network.timeline.quantum_manager
+    manager.set([memories[0][0].qstate_key, memories[1][0].qstate_key], list(werner(0.95)))
+    manager.set([memories[0][1].qstate_key, memories[2][0].qstate_key], list(werner(0.9)))
+    protocol = EntanglementSwappingA_BDS(hub, "ES", memories[0][0], memories[0][1])
+    assert protocol.swapping_res()[0] == pytest.approx(swap(werner(0.95), werner(0.9), gate, measure)[0], rel=1e-12)
