@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sequence.components.memory import Memory
+from sequence.kernel.event import Event
+from sequence.kernel.process import Process
 from sequence.kernel.timeline import Timeline
 from sequence.topology.node import QuantumRouter
 
-from caligo_sweep.network.link_timing import PICOSECONDS_PER_SECOND, to_picoseconds
+from caligo_sweep.network.link_timing import to_picoseconds
 from caligo_sweep.network.settings import AcpSettings
-from caligo_sweep.network.stack.network_config import bsm_name, latency_s, node_index
+from caligo_sweep.network.stack.network_config import bsm_name, latency_s
 from caligo_sweep.network.topology import Topology
 
 
@@ -48,13 +50,11 @@ class StackNetwork:
             self._latency_ps[key] = to_picoseconds(latency_s(self.settings, self.topology, u, v))
         return self._latency_ps[key]
 
-    def now_s(self) -> float:
-        """Simulated time [s]."""
-        return self.timeline.now() / PICOSECONDS_PER_SECOND
-
-    def router(self, name: str) -> QuantumRouter:
-        """The router called ``name``."""
-        return self.routers[node_index(name)]
+    def at(self, time_ps: int, owner: object, method: str, *args: object) -> Event:
+        """Schedule ``owner.method(*args)`` at simulated time ``time_ps`` [ps] and return the event."""
+        event = Event(time_ps, Process(owner, method, list(args)))
+        self.timeline.schedule(event)
+        return event
 
     def middle(self, u: int, v: int) -> str:
         """Name of the BSM node of link ``(u, v)``."""

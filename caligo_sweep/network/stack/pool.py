@@ -24,8 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 from sequence.components.memory import Memory
-from sequence.kernel.event import Event
-from sequence.kernel.process import Process
 from sequence.resource_management.action_condition_set import ep_rule_action_await, ep_rule_action_request
 from sequence.resource_management.memory_manager import MemoryInfo, MemoryManager
 from sequence.resource_management.rule_manager import Rule
@@ -260,4 +258,4 @@ class PairPool:
     def _later(self, neighbour: str, method: str, *args: Any) -> None:
         """Call ``method(*args)`` again one latency to ``neighbour`` from now (a BBPSSW round ends by then)."""
         delay = self.network.latency_ps(self.generation.node, int(neighbour[1:]))
-        self.network.timeline.schedule(Event(self.network.timeline.now() + delay, Process(self, method, list(args))))
+        self.network.at(self.network.timeline.now() + delay, self, method, *args)

@@ -29,7 +29,6 @@ from typing import Any
 from sequence.components.memory import Memory
 from sequence.entanglement_management.purification.purification_protocol import PurificationProtocol
 from sequence.kernel.event import Event
-from sequence.kernel.process import Process
 from sequence.network_management.reservation import Reservation
 from sequence.protocol import Protocol
 from sequence.resource_management.action_condition_set import (
@@ -95,9 +94,7 @@ class PregeneratedPairs(Protocol):
 
     def after(self, delay_ps: int, method: str, *args: Any) -> Event:
         """Schedule ``self.method(*args)`` ``delay_ps`` picoseconds from now."""
-        event = Event(self.network.timeline.now() + delay_ps, Process(self, method, list(args)))
-        self.network.timeline.schedule(event)
-        return event
+        return self.network.at(self.network.timeline.now() + delay_ps, self, method, *args)
 
     def _sleep(self) -> None:
         tau_s = self.network.rng.random() * self.network.settings.acp_sleep_max_s

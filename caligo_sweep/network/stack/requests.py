@@ -96,8 +96,9 @@ class StackRequestApp(RequestApp):
     def get_memory(self, info: MemoryInfo) -> None:
         """An idle memory: a reservation's pair reaching an end node, or a pre-generated pair or free memory."""
         reservation = self.memo_to_reservation.get(info.index)
-        request = self.service.by_reservation.get(id(reservation)) if reservation is not None else None
-        if info.state in (MemoryInfo.ENTANGLED, MemoryInfo.PURIFIED) and request is not None and not request.done:
+        request = self.service.by_identity.get(reservation.identity) if reservation is not None else None
+        serving = request is not None and request.reservation is reservation and not request.done
+        if info.state in (MemoryInfo.ENTANGLED, MemoryInfo.PURIFIED) and serving:
             if info.remote_node == request.other_end(self.node.name):
                 self.service.end_ready(request, self.node.name, info.memory)
             return
@@ -117,7 +118,6 @@ class RequestService:
         self.network = network
         self.pairs = pairs
         self.records: list[RequestRecord] = []
-        self.by_reservation: dict[int, StackRequest] = {}
         self.by_identity: dict[int, StackRequest] = {}
         settings = network.settings
         self.period_ps = to_picoseconds(1.0 / settings.request_rate_hz)
@@ -127,9 +127,7 @@ class RequestService:
             router.set_app(StackRequestApp(router, self))
 
     def _at(self, time_ps: int, method: str, *args: object) -> Event:
-        event = Event(time_ps, Process(self, method, list(args)))
-        self.network.timeline.schedule(event)
-        return event
+        return self.network.at(time_ps, self, method, *args)
 
     def start(self) -> None:
         """Schedule the first arrival (at time zero)."""
@@ -172,7 +170,6 @@ class RequestService:
         request = self.by_identity[reservation.identity]
         if approved and not request.done:
             request.reservation = reservation
-            self.by_reservation[id(reservation)] = request
             if self.pairs and len(request.path) > 2:
                 for link in zip(request.path[:-1], request.path[1:]):
                     other, authority = sorted(link, key=router_name)
