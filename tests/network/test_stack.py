@@ -146,17 +146,19 @@ def _mean_and_error(frame, column):
 
 
 @pytest.mark.parametrize(
-    "shape, strategy, duration_s, fidelity_gap",
+    "shape, strategy, duration_s, systematic",
     [
-        (dict(topology="two_node"), "odo", 30.0, 1e-3),
-        (dict(topology="two_node"), "acp", 5.0, 3e-3),
+        # a fresh pair idles 150 us in both: equal fidelities up to float rounding (and no spread to draw on)
+        (dict(topology="two_node"), "odo", 30.0, 1e-6),
+        (dict(topology="two_node"), "acp", 5.0, 0.0),
         # the model swaps as soon as both links hold pairs; SeQUeNCe first pairs its swapping protocols through the
         # resource managers, so its pairs wait about 1 ms longer and decohere by ~0.004 more
-        (dict(topology="bottleneck", traffic_change_s=4.0), "odo", 8.0, 8e-3),
+        (dict(topology="bottleneck", traffic_change_s=4.0), "odo", 8.0, 4e-3),
     ],
 )
-def test_the_fast_model_follows_the_sequence_stack(shape, strategy, duration_s, fidelity_gap):
-    """TTS within 5 sigma of the two runs' difference (one seed each, all requests), fidelity within the stated gap."""
+def test_the_fast_model_follows_the_sequence_stack(shape, strategy, duration_s, systematic):
+    """TTS within 5 sigma of the two runs' difference (one seed each, all requests); fidelity within 5 sigma plus
+    the stated systematic gap."""
     frames = {
         engine: run_network(AcpSettings(engine=engine, strategy=strategy, purification=strategy != "odo",
                                         duration_s=duration_s, **shape), seed=4).requests_frame()
@@ -164,8 +166,8 @@ def test_the_fast_model_follows_the_sequence_stack(shape, strategy, duration_s, 
     }  # fmt: skip
     (model_tts, model_error), (stack_tts, stack_error) = (_mean_and_error(frames[e], "tts_ms") for e in frames)
     assert abs(model_tts - stack_tts) < 5 * math.hypot(model_error, stack_error)
-    model_fidelity, stack_fidelity = (frames[e].loc[frames[e]["served"], "fidelity"].mean() for e in frames)
-    assert abs(model_fidelity - stack_fidelity) < fidelity_gap
+    (model_f, model_f_error), (stack_f, stack_f_error) = (_mean_and_error(frames[e], "fidelity") for e in frames)
+    assert abs(model_f - stack_f) < systematic + 5 * math.hypot(model_f_error, stack_f_error)
 
 
 @pytest.mark.parametrize("gate, measure", [(1.0, 1.0), (0.99, 0.99), (0.97, 0.95)])
