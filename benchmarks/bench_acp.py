@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 from joblib import Parallel, delayed
 
-from caligo_sweep.network.engines import STACK_SEQUENCE, run_network, sequence_version
+from caligo_sweep.network.engines import run_network, stack_available
 from caligo_sweep.network.settings import AcpSettings
 
 
@@ -51,8 +51,7 @@ def main() -> None:
         "200 nodes (AS)": (dict(topology="autonomous_system", traffic_change_s=duration / 10), duration / 5),
     }
     strategies = {"ODO": dict(strategy="odo", purification=False), "ACP+purif.": dict(strategy="acp")}
-    version = sequence_version()
-    engines = ["model"] + (["sequence"] if version is not None and version >= STACK_SEQUENCE else [])
+    engines = ["model"] + (["sequence"] if stack_available() else [])
     print(f"{duration:g} simulated s per run (AS: a fifth), {args.seeds} seeds per row, n_jobs={args.n_jobs}, "
           f"engines {engines}")  # fmt: skip
     header = f"{'topology':<24} {'strategy':<11} {'engine':<9} {'cpu s/sim s':>12} {'vs model':>9}"

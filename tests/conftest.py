@@ -93,7 +93,6 @@ def erven_source_parameters() -> dict[str, float]:
 
 def acp_engine() -> str:
     """The ACP engine this interpreter runs: ``sequence`` with SeQUeNCe >= 1.3 (Python >= 3.12), else ``model``."""
-    from caligo_sweep.network.engines import STACK_SEQUENCE, sequence_version
+    from caligo_sweep.network.engines import stack_available
 
-    version = sequence_version()
-    return "sequence" if version is not None and version >= STACK_SEQUENCE else "model"
+    return "sequence" if stack_available() else "model"

@@ -30,6 +30,12 @@ def sequence_version() -> tuple[int, ...] | None:
     return tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
 
 
+def stack_available() -> bool:
+    """Whether the installed SeQUeNCe runs ``acp.engine=sequence``."""
+    version = sequence_version()
+    return version is not None and version >= STACK_SEQUENCE
+
+
 def check_engine_available(settings: AcpSettings) -> None:
     """Refuse, in one line, an engine whose SeQUeNCe is not installed (before any work starts)."""
     version = sequence_version()
@@ -37,7 +43,7 @@ def check_engine_available(settings: AcpSettings) -> None:
         raise ConfigValueError(
             "kind", 'a kind whose packages are installed (acp needs SeQUeNCe: pip install -e ".[network]")', "acp"
         )
-    if settings.engine == "sequence" and version < STACK_SEQUENCE:
+    if settings.engine == "sequence" and not stack_available():
         python = ".".join(map(str, sys.version_info[:3]))
         raise ConfigValueError(
             "acp.engine",

@@ -10,9 +10,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from caligo_sweep.network.engines import STACK_SEQUENCE, run_network, sequence_version
+from caligo_sweep.network.engines import run_network, stack_available
 
-if sequence_version() is None or sequence_version() < STACK_SEQUENCE:
+if not stack_available():
     pytest.skip("the SeQUeNCe stack engine needs SeQUeNCe >= 1.3 (Python >= 3.12)", allow_module_level=True)
 
 from sequence.entanglement_management.purification.bbpssw_bds import BBPSSW_BDS  # noqa: E402
