@@ -23,7 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 from caligo_sweep.app.hydra_errors import tracebacks_requested
 from caligo_sweep.app.kinds import ExperimentKind, RunContext, get_kind
 from caligo_sweep.app.progress import bars_enabled
-from caligo_sweep.app.sweep_state import STATE, result_overrides
+from caligo_sweep.app.sweep_state import STATE, Interrupted, raise_if_stopped, result_overrides
 from caligo_sweep.errors import CaligoError, ConfigValueError
 from caligo_sweep.results.io import RESULT_FILE, is_finished_row, read_result_row, write_result_json
 from caligo_sweep.runner.workers import available_cores
@@ -46,6 +46,7 @@ def run_job(cfg: DictConfig) -> Optional[float]:
         The row's value of the column named by ``objective`` (nan when the run has none, e.g. a failed run), for
         optimising sweepers; None when ``objective`` is null.
     """
+    raise_if_stopped()
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     in_multirun = hydra_cfg.mode == RunMode.MULTIRUN
@@ -60,16 +61,15 @@ def run_job(cfg: DictConfig) -> Optional[float]:
     def unfinished(status: str, error: str) -> dict[str, Any]:
         return {"kind": kind.name, **kind.unfinished_row(run_id, status, error, parameters)}
 
+    context = RunContext(
+        run_id=run_id,
+        run_dir=run_dir,
+        parameters=parameters,
+        progress=not in_multirun and bars_enabled(cfg.progress),
+        outer_jobs=launcher_jobs(hydra_cfg.launcher),
+    )
     try:
-        spec = kind.prepare(cfg)
-        context = RunContext(
-            run_id=run_id,
-            run_dir=run_dir,
-            parameters=parameters,
-            progress=not in_multirun and bars_enabled(cfg.progress),
-            outer_jobs=launcher_jobs(hydra_cfg.launcher),
-        )
-        row = {"kind": kind.name, **kind.run(spec, context)}
+        row = _run_kind(kind, cfg, context)
     except KeyboardInterrupt:
         _save_row(kind, unfinished("interrupted", "interrupted while running"), run_dir, in_multirun, replace=True)
         raise
@@ -92,6 +92,16 @@ def run_job(cfg: DictConfig) -> Optional[float]:
         print(f"caligo-sweep: aborted: {row.get('reason')}", file=sys.stderr)
         sys.exit(EXIT_ABORTED)
     return objective_value(row, cfg.objective)
+
+
+def _run_kind(kind: ExperimentKind, cfg: DictConfig, context: RunContext) -> dict[str, Any]:
+    """The row of one run of ``kind``; any error once a stop was requested is the stop (:class:`Interrupted`)."""
+    try:
+        return {"kind": kind.name, **kind.run(kind.prepare(cfg), context)}
+    except Exception as error:
+        if STATE.stop_signal is None:
+            raise
+        raise Interrupted(STATE.stop_signal) from error  # the signal's exception, turned into another where it landed
 
 
 def _save_row(kind: ExperimentKind, row: dict[str, Any], run_dir: Path, in_multirun: bool, *, replace: bool) -> None:

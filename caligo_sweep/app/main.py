@@ -30,7 +30,7 @@ from caligo_sweep.app.hydra_errors import (
     request_tracebacks_from_hydra,
     tracebacks_requested,
 )
-from caligo_sweep.app.sweep_state import STATE
+from caligo_sweep.app.sweep_state import STATE, request_stop
 from caligo_sweep.config.store import register_configs
 
 #: Flag that asks for the app's help (Hydra's own ``--hydra-help`` is left to Hydra), as :func:`read_flags` names it.
@@ -42,16 +42,8 @@ EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 
 
-class Interrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM arrived; raised in the main thread wherever it was, like Ctrl-C."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
 def _interrupt(signum: int, frame: Optional[FrameType]) -> None:
-    raise Interrupted(signum)
+    request_stop(signum)
 
 
 @hydra.main(version_base="1.3", config_path=config_search_path(), config_name=CONFIG_NAME)
@@ -85,7 +77,11 @@ def main() -> None:
     except InputRefused as refused:
         _refuse(refused.error)
     except Exception as error:  # noqa: BLE001  (input errors get one line; anything else keeps its traceback)
+        if STATE.stop_signal is not None:  # the signal's exception, turned into another where it landed
+            _report_interruption(STATE.stop_signal)
         _refuse(error)
+    if STATE.stop_signal is not None:  # the signal came after the last job, or a job's code turned it into a row
+        _report_interruption(STATE.stop_signal)
     if STATE.gather_error is not None:
         print(f"caligo-sweep: error: {STATE.gather_error}", file=sys.stderr)
         sys.exit(EXIT_FAILED)

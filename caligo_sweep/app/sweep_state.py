@@ -10,6 +10,7 @@ check that it is the same sweep.
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,9 @@ class SweepState:
         Run ids of the rows gathered with ``status=failed``.
     gather_error : str or None
         Why the sweep table could not be written, if it could not.
+    stop_signal : int or None
+        The first SIGINT or SIGTERM this process received, if any: from then on the sweep is stopping, whatever
+        the signal's exception turned into where it landed (see :func:`raise_if_stopped`).
     """
 
     sweep_dir: Optional[Path] = None
@@ -47,10 +51,36 @@ class SweepState:
     progress: Any = None
     failed_run_ids: list[str] = field(default_factory=list)
     gather_error: Optional[str] = None
+    stop_signal: Optional[int] = None
 
 
 #: The one record of this process.
 STATE = SweepState()
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; raised in the main thread wherever it was, like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def request_stop(signum: int) -> None:
+    """Record the stop request (the first signal counts) and raise :class:`Interrupted` where the program is.
+
+    The exception can land inside library code that turns it into another one (omegaconf, interrupted while it
+    edits a config, raises ``AttributeError`` from its clean-up), so the request is also kept in :data:`STATE`.
+    """
+    if STATE.stop_signal is None:
+        STATE.stop_signal = signum
+    raise Interrupted(STATE.stop_signal)
+
+
+def raise_if_stopped() -> None:
+    """Raise :class:`Interrupted` if a stop was requested (a job must not start once the sweep is stopping)."""
+    if STATE.stop_signal is not None:
+        raise Interrupted(STATE.stop_signal)
 
 
 def result_overrides(overrides: Iterable[str]) -> list[str]:

@@ -209,3 +209,58 @@ def test_a_signal_while_a_job_runs_stops_it_and_writes_the_table(tmp_path, signu
     assert f"stopped by {signal.Signals(signum).name}" in stderr.strip().splitlines()[-1]
     table = pd.read_parquet(tmp_path / "sweep" / "results.parquet")
     assert list(table["status"]) == ["interrupted", "not_run"]
+
+
+
+def _hit_by_sigterm(error_type: type[Exception]) -> None:
+    """Deliver SIGTERM here and turn its exception into ``error_type``, as library clean-up code can."""
+    try:
+        signal.raise_signal(signal.SIGTERM)
+    except KeyboardInterrupt:
+        raise error_type("'NoneType' object has no attribute '_invalidate_flags_cache'") from None
+
+
+def test_a_signal_that_library_code_turns_into_another_error_still_stops_the_sweep(main_in, tmp_path, monkeypatch):
+    """SIGTERM while job 1 is composed, and omegaconf's clean-up turns the interrupt into AttributeError.
+
+    Reproduces a CI failure: the signal landed inside omegaconf's ``flag_override`` as :class:`CachedSweepConfigs`
+    set ``hydra.overrides.task`` for job 1, and the sweep ended with that AttributeError's traceback and no table.
+    """
+    from caligo_sweep.app.sweep_configs import CachedSweepConfigs
+
+    compose_job = CachedSweepConfigs.load_sweep_config
+
+    def compose_job_hit_by_the_signal(self, master_config, sweep_overrides):
+        if (tmp_path / "sweep" / "0" / "result.json").exists():  # composing job 1
+            monkeypatch.setattr(CachedSweepConfigs, "load_sweep_config", compose_job)
+            _hit_by_sigterm(AttributeError)
+        return compose_job(self, master_config, sweep_overrides)
+
+    monkeypatch.setattr(CachedSweepConfigs, "load_sweep_config", compose_job_hit_by_the_signal)
+    code, _, err = main_in(tmp_path, "num_pairs=2000", "workers.batch_size=1000", "progress=false",
+                           "nsm.r=0.2,0.4,0.6", "-m", "hydra.sweep.dir=sweep")  # fmt: skip
+    assert code == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err and "stopped by SIGTERM" in err.strip().splitlines()[-1]
+    table = pd.read_parquet(tmp_path / "sweep" / "results.parquet")
+    assert table["status"].iloc[0] in {"ok", "insecure"}
+    assert list(table["status"].iloc[1:]) == ["not_run", "not_run"]
+
+
+def test_a_signal_turned_into_another_error_inside_a_run_marks_it_interrupted_not_failed(main_in, tmp_path,
+                                                                                         monkeypatch):  # fmt: skip
+    import dataclasses
+
+    from caligo_sweep.app import kinds
+
+    kind = kinds.get_kind("ot_link")
+
+    def run_hit_by_the_signal(spec, context):
+        _hit_by_sigterm(ValueError)
+
+    monkeypatch.setitem(kinds._KINDS, "ot_link", dataclasses.replace(kind, run=run_hit_by_the_signal))
+    code, _, err = main_in(tmp_path, "num_pairs=2000", "progress=false", "nsm.r=0.2,0.4", "-m",
+                           "hydra.sweep.dir=sweep")  # fmt: skip
+    assert code == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err and "stopped by SIGTERM" in err.strip().splitlines()[-1]
+    table = pd.read_parquet(tmp_path / "sweep" / "results.parquet")
+    assert list(table["status"]) == ["interrupted", "not_run"]
