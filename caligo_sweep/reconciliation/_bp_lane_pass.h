@@ -6,8 +6,8 @@
  * addition, multiplication and int-to-float conversion are lane-wise IEEE operations, |x|, the sign flip and the
  * selects are bit masks (what fabsf and negate_if do), and no operation mixes lanes or fuses a multiply with an add.
  * So a frame's bits, passes and flags do not depend on its lane, on its neighbours or on the instruction set: the
- * vector build uses AVX2 (one instruction per vf operation, table lookups by vpgatherqq of (value, step) pairs), the portable build two
- * SSE2 halves and scalar table loads.
+ * vector build uses AVX2 (one instruction per vf operation, table lookups by two vgatherdpd of four 64-bit
+ * (value, step) pairs each), the portable build two SSE2 halves and scalar table loads.
  *
  * Before the include, LANE_PASS names the pass, PHI_LANES its phi helper and GATHER_PHI(index, low, step) loads
  * phi_pairs[index] per lane into the vf low and step.

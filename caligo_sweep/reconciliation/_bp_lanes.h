@@ -60,11 +60,19 @@ static void build_phi_lane_table(void) {
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #include <immintrin.h>
-/* 8 x 32-bit gathers of the values and of the steps (which share a cache line) */
+/* Two gathers of four 64-bit (value, step) pairs, then the values and the steps taken apart by shuffles: half the
+ * gathered elements of one 32-bit gather of the values and one of the steps, the same floats. */
 #define GATHER_PHI(index, low, step)                                                                                  \
     {                                                                                                                  \
-        (low) = (vf)_mm256_i32gather_ps(&phi_lane_table[0][0], (__m256i)(index), 8);                                  \
-        (step) = (vf)_mm256_i32gather_ps(&phi_lane_table[0][1], (__m256i)(index), 8);                                 \
+        const __m256i index_ = (__m256i)(index);                                                                       \
+        const __m256 first_ = _mm256_castpd_ps(                                                                        \
+            _mm256_i32gather_pd((const double *)&phi_lane_table[0][0], _mm256_castsi256_si128(index_), 8));           \
+        const __m256 second_ = _mm256_castpd_ps(                                                                       \
+            _mm256_i32gather_pd((const double *)&phi_lane_table[0][0], _mm256_extracti128_si256(index_, 1), 8));      \
+        (low) = (vf)_mm256_castpd_ps(_mm256_permute4x64_pd(                                                           \
+            _mm256_castps_pd(_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(2, 0, 2, 0))), _MM_SHUFFLE(3, 1, 2, 0))); \
+        (step) = (vf)_mm256_castpd_ps(_mm256_permute4x64_pd(                                                          \
+            _mm256_castps_pd(_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(3, 1, 3, 1))), _MM_SHUFFLE(3, 1, 2, 0))); \
     }
 #define LANE_PASS lane_pass_avx2
 #define PHI_LANES phi_lanes_avx2
