@@ -77,10 +77,9 @@ def main() -> None:
     except InputRefused as refused:
         _refuse(refused.error)
     except Exception as error:  # noqa: BLE001  (input errors get one line; anything else keeps its traceback)
-        if STATE.stop_signal is not None:  # the signal's exception, turned into another where it landed
-            _report_interruption(STATE.stop_signal)
-        _refuse(error)
-    if STATE.stop_signal is not None:  # the signal came after the last job, or a job's code turned it into a row
+        if STATE.stop_signal is None:  # else the signal's exception, turned into another where it landed
+            _refuse(error)
+    if STATE.stop_signal is not None:  # that, or a signal after the last job
         _report_interruption(STATE.stop_signal)
     if STATE.gather_error is not None:
         print(f"caligo-sweep: error: {STATE.gather_error}", file=sys.stderr)

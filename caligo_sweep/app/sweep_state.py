@@ -74,7 +74,7 @@ def request_stop(signum: int) -> None:
     """
     if STATE.stop_signal is None:
         STATE.stop_signal = signum
-    raise Interrupted(STATE.stop_signal)
+    raise_if_stopped()
 
 
 def raise_if_stopped() -> None:

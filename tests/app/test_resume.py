@@ -211,7 +211,6 @@ def test_a_signal_while_a_job_runs_stops_it_and_writes_the_table(tmp_path, signu
     assert list(table["status"]) == ["interrupted", "not_run"]
 
 
-
 def _hit_by_sigterm(error_type: type[Exception]) -> None:
     """Deliver SIGTERM here and turn its exception into ``error_type``, as library clean-up code can."""
     try:
