@@ -21,12 +21,14 @@ static int check_groups_qualify(const Graph *g, Py_ssize_t n_variables, int64_t 
     return 1;
 }
 
-/* Scratch of decode_checks(), 32-byte aligned: LLRs, messages, the pass's vectors, the consecutive flags. */
+/* Scratch of decode_checks(), 32-byte aligned: LLRs, messages, the pass's vectors, the consecutive flags, the
+ * column indices in the messages' group layout. */
 typedef struct {
     float *posterior;
     vf *messages;
     vf *work;
     uint8_t *consecutive;
+    int32_t *grouped_columns;
 } CheckScratch;
 
 static void *aligned_bytes(size_t bytes) {
@@ -34,7 +36,7 @@ static void *aligned_bytes(size_t bytes) {
 }
 
 static void free_check_scratch(CheckScratch *s) {
-    free(s->posterior), free(s->messages), free(s->work), free(s->consecutive);
+    free(s->posterior), free(s->messages), free(s->work), free(s->consecutive), free(s->grouped_columns);
 }
 
 /* 0, or -1 with everything freed. */
@@ -43,15 +45,29 @@ static int alloc_check_scratch(CheckScratch *s, const FrameBatch *b, int max_deg
     s->messages = aligned_bytes(sizeof(float) * (size_t)b->n_edges);
     s->work = aligned_bytes(sizeof(vf) * 5 * (size_t)max_degree);
     s->consecutive = malloc((size_t)b->n_edges + 1);
-    if (s->posterior && s->messages && s->work && s->consecutive) return 0;
+    s->grouped_columns = aligned_bytes(sizeof(int32_t) * (size_t)b->n_edges);
+    if (s->posterior && s->messages && s->work && s->consecutive && s->grouped_columns) return 0;
     free_check_scratch(s);
     return -1;
+}
+
+/* grouped[row_pointer[8 q] + 8 k + l] = the variable of edge k of check 8 q + l, the layout of the check pass's
+ * messages: the 8 variables a group reads at its k-th edges are one aligned vector of indices, whether or not they
+ * are consecutive (a wrap-around group then needs no index from another lane's cache lines). */
+static void group_columns(const Graph *g, int32_t *grouped) {
+    for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
+        const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
+        for (int64_t k = 0; k < degree; k++)
+            for (int lane = 0; lane < LANES; lane++)
+                grouped[start + LANES * k + lane] = g->column_index[start + lane * degree + k];
+    }
 }
 
 /* Decode every frame of b, each exactly as decode() decodes it. Runs without the GIL. */
 static void decode_checks(const FrameBatch *b, CheckPass pass, int max_degree, CheckScratch *s) {
     const Graph *g = b->graph;
     mark_consecutive(g, s->consecutive, b->n_edges);
+    group_columns(g, s->grouped_columns);
     for (Py_ssize_t frame = 0; frame < b->n_frames; frame++) {
         uint8_t *symbols = b->frames + frame * b->n_variables;
         const uint8_t *syndrome = b->syndromes + frame * g->n_checks;
@@ -63,7 +79,7 @@ static void decode_checks(const FrameBatch *b, CheckPass pass, int max_degree, C
         int done = 0;
         while (used < b->max_iterations && !done) {
             used++;
-            done = pass(g->row_pointer, g->column_index, s->consecutive, g->n_checks, syndrome, s->posterior,
+            done = pass(g->row_pointer, s->grouped_columns, s->consecutive, g->n_checks, syndrome, s->posterior,
                         s->messages, s->work, max_degree);
         }
         b->iterations[frame] = used;

@@ -6,7 +6,8 @@
  * what another writes, updating them together gives the same numbers, and each lane does decode()'s float32
  * operations on its check in decode()'s order (as _bp_lane_pass.h does per frame). So a frame's bits, passes and flag
  * are decode()'s (tested). The k-th variables of a group's checks are 8 consecutive ones away from a circulant's
- * wrap (flags of mark_consecutive()): one vector load and store; elsewhere 8 scalar ones.
+ * wrap (flags of mark_consecutive()): one vector load and store; elsewhere a gather (GATHER_POSTERIOR) and 8 scalar
+ * stores, with the 8 indices read from one vector of the group layout (group_columns()).
  *
  * Messages are kept per group, edge k of the group's lane l at row_pointer[8 q] + 8 k + l, so that each is one
  * aligned vector. Before the include, CHECK_PASS names the pass.
@@ -14,7 +15,7 @@
 
 /* One pass; returns nonzero when every check held right after its update and no hard decision changed (the
  * stopping rule of decode()). scratch holds 5 * max_degree vf. */
-static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict column_index,
+static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict grouped_columns,
                       const uint8_t *restrict consecutive, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
                       float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree) {
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
@@ -25,7 +26,7 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
     for (Py_ssize_t first = 0; first < n_checks; first += LANES) {
         const int64_t start = row_pointer[first];
         const int degree = (int)(row_pointer[first + 1] - start);
-        const int32_t *restrict variables = column_index + start;
+        const int32_t *restrict variables = grouped_columns + start; /* edge k of lane l at LANES * k + l */
         vf *restrict messages = check_messages + start / LANES;
         vu8 syndrome_bytes;
         memcpy(&syndrome_bytes, syndrome + first, sizeof syndrome_bytes);
@@ -34,9 +35,9 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         for (int k = 0; k < degree; k++) {
             vf value;
             if (consecutive[start + k]) {
-                memcpy(&value, posterior + variables[k], sizeof value);
+                memcpy(&value, posterior + variables[LANES * k], sizeof value);
             } else {
-                for (int lane = 0; lane < LANES; lane++) value[lane] = posterior[variables[lane * degree + k]];
+                GATHER_POSTERIOR(posterior, variables + LANES * k, value);
             }
             current[k] = value;
             value -= messages[k];
@@ -54,9 +55,9 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
             any_flip |= (current[k] < 0.0f) ^ now_negative;
             parity ^= now_negative;
             if (consecutive[start + k]) {
-                memcpy(posterior + variables[k], &updated, sizeof updated);
+                memcpy(posterior + variables[LANES * k], &updated, sizeof updated);
             } else {
-                for (int lane = 0; lane < LANES; lane++) posterior[variables[lane * degree + k]] = updated[lane];
+                for (int lane = 0; lane < LANES; lane++) posterior[variables[LANES * k + lane]] = updated[lane];
             }
         }
         unsatisfied |= parity; /* parity is -1 where the check fails */

@@ -39,6 +39,8 @@ static void build_phi_lane_table(void) {
         (low)[lane_] = phi_lane_table[(index)[lane_]][0];                                                              \
         (step)[lane_] = phi_lane_table[(index)[lane_]][1];                                                             \
     }
+#define GATHER_POSTERIOR(posterior, indices, value)                                                                    \
+    for (int lane_ = 0; lane_ < LANES; lane_++) (value)[lane_] = (posterior)[(indices)[lane_]];
 #define LANE_PASS lane_pass_portable
 #define PHI_LANES phi_lanes_portable
 #define OTHER_SUMS other_sums_portable
@@ -54,6 +56,7 @@ static void build_phi_lane_table(void) {
 #undef OUTGOING_MESSAGE
 #undef UPDATE_EDGE
 #undef GATHER_PHI
+#undef GATHER_POSTERIOR
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_AVX2_BUILD 1
@@ -74,6 +77,8 @@ static void build_phi_lane_table(void) {
         (step) = (vf)_mm256_castpd_ps(_mm256_permute4x64_pd(                                                          \
             _mm256_castps_pd(_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(3, 1, 3, 1))), _MM_SHUFFLE(3, 1, 2, 0))); \
     }
+#define GATHER_POSTERIOR(posterior, indices, value)                                                                    \
+    (value) = (vf)_mm256_i32gather_ps((posterior), _mm256_loadu_si256((const __m256i *)(indices)), 4);
 #define LANE_PASS lane_pass_avx2
 #define PHI_LANES phi_lanes_avx2
 #define OTHER_SUMS other_sums_avx2
@@ -89,6 +94,7 @@ static void build_phi_lane_table(void) {
 #undef OUTGOING_MESSAGE
 #undef UPDATE_EDGE
 #undef GATHER_PHI
+#undef GATHER_POSTERIOR
 #pragma GCC pop_options
 #else
 #define HAVE_AVX2_BUILD 0
