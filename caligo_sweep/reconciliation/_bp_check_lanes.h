@@ -3,7 +3,6 @@
  * frame's LLRs and messages (4 bytes per variable and per edge) instead of eight. */
 
 static int same_degree(const Graph *g, Py_ssize_t c0, int64_t d);
-static void mark_consecutive(const Graph *g, uint8_t *flags, Py_ssize_t n_edges);
 
 /* Whether every group of checks 8 q .. 8 q + 7 has one degree and reads no variable twice, so that
  * _bp_check_pass.h may update its checks together; stamp: n_variables int64 of scratch. */
@@ -21,14 +20,21 @@ static int check_groups_qualify(const Graph *g, Py_ssize_t n_variables, int64_t 
     return 1;
 }
 
-/* Scratch of decode_checks(), 32-byte aligned: LLRs, messages, the pass's vectors, the consecutive flags, the
- * column indices in the messages' group layout. */
+/* The variables a group of 8 checks reads at its k-th edges, one int32 per (group, k) at row_pointer[8 q] / 8 + k
+ * (the offset of the group's messages): v >= 0 where they are v .. v + 7 (a circulant away from its wrap), else
+ * -1 - w, and wrapped[8 w + l] is lane l's variable (one aligned vector of indices, so a wrap-around group reads no
+ * index from another lane's cache lines). A pass reads 4 bytes of indices per 8 edges. */
+typedef struct {
+    int32_t *first;
+    int32_t *wrapped;
+} GroupVariables;
+
+/* Scratch of decode_checks(), 32-byte aligned: LLRs, messages, the pass's vectors, the group variables. */
 typedef struct {
     float *posterior;
     vf *messages;
     vf *work;
-    uint8_t *consecutive;
-    int32_t *grouped_columns;
+    GroupVariables variables;
 } CheckScratch;
 
 static void *aligned_bytes(size_t bytes) {
@@ -36,7 +42,32 @@ static void *aligned_bytes(size_t bytes) {
 }
 
 static void free_check_scratch(CheckScratch *s) {
-    free(s->posterior), free(s->messages), free(s->work), free(s->consecutive), free(s->grouped_columns);
+    free(s->posterior), free(s->messages), free(s->work), free(s->variables.first), free(s->variables.wrapped);
+}
+
+/* Fill s->variables from g (check_groups_qualify() holds); 0, or -1 (out of memory). */
+static int group_variables(const Graph *g, CheckScratch *s) {
+    Py_ssize_t n_wrapped = 0;
+    for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
+        const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
+        for (int64_t k = 0; k < degree; k++) {
+            const int32_t v = g->column_index[start + k];
+            int consecutive = 1;
+            for (int lane = 1; lane < LANES; lane++) consecutive &= g->column_index[start + lane * degree + k] == v + lane;
+            s->variables.first[start / LANES + k] = consecutive ? v : (int32_t)(-1 - n_wrapped++);
+        }
+    }
+    s->variables.wrapped = aligned_bytes(sizeof(int32_t) * LANES * (size_t)(n_wrapped + 1));
+    if (!s->variables.wrapped) return -1;
+    for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
+        const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
+        for (int64_t k = 0; k < degree; k++) {
+            const int32_t code = s->variables.first[start / LANES + k];
+            for (int lane = 0; lane < LANES && code < 0; lane++)
+                s->variables.wrapped[LANES * (-1 - (Py_ssize_t)code) + lane] = g->column_index[start + lane * degree + k];
+        }
+    }
+    return 0;
 }
 
 /* 0, or -1 with everything freed. */
@@ -44,30 +75,18 @@ static int alloc_check_scratch(CheckScratch *s, const FrameBatch *b, int max_deg
     s->posterior = aligned_bytes(sizeof(float) * (size_t)b->n_variables);
     s->messages = aligned_bytes(sizeof(float) * (size_t)b->n_edges);
     s->work = aligned_bytes(sizeof(vf) * 5 * (size_t)max_degree);
-    s->consecutive = malloc((size_t)b->n_edges + 1);
-    s->grouped_columns = aligned_bytes(sizeof(int32_t) * (size_t)b->n_edges);
-    if (s->posterior && s->messages && s->work && s->consecutive && s->grouped_columns) return 0;
+    s->variables.first = malloc(sizeof(int32_t) * (size_t)(b->n_edges / LANES + 1));
+    s->variables.wrapped = NULL;
+    if (s->posterior && s->messages && s->work && s->variables.first &&
+        group_variables(b->graph, s) == 0)
+        return 0;
     free_check_scratch(s);
     return -1;
-}
-
-/* grouped[row_pointer[8 q] + 8 k + l] = the variable of edge k of check 8 q + l, the layout of the check pass's
- * messages: the 8 variables a group reads at its k-th edges are one aligned vector of indices, whether or not they
- * are consecutive (a wrap-around group then needs no index from another lane's cache lines). */
-static void group_columns(const Graph *g, int32_t *grouped) {
-    for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
-        const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
-        for (int64_t k = 0; k < degree; k++)
-            for (int lane = 0; lane < LANES; lane++)
-                grouped[start + LANES * k + lane] = g->column_index[start + lane * degree + k];
-    }
 }
 
 /* Decode every frame of b, each exactly as decode() decodes it. Runs without the GIL. */
 static void decode_checks(const FrameBatch *b, CheckPass pass, int max_degree, CheckScratch *s) {
     const Graph *g = b->graph;
-    mark_consecutive(g, s->consecutive, b->n_edges);
-    group_columns(g, s->grouped_columns);
     for (Py_ssize_t frame = 0; frame < b->n_frames; frame++) {
         uint8_t *symbols = b->frames + frame * b->n_variables;
         const uint8_t *syndrome = b->syndromes + frame * g->n_checks;
@@ -79,7 +98,7 @@ static void decode_checks(const FrameBatch *b, CheckPass pass, int max_degree, C
         int done = 0;
         while (used < b->max_iterations && !done) {
             used++;
-            done = pass(g->row_pointer, s->grouped_columns, s->consecutive, g->n_checks, syndrome, s->posterior,
+            done = pass(g->row_pointer, s->variables.first, s->variables.wrapped, g->n_checks, syndrome, s->posterior,
                         s->messages, s->work, max_degree);
         }
         b->iterations[frame] = used;

@@ -6,8 +6,8 @@
  * what another writes, updating them together gives the same numbers, and each lane does decode()'s float32
  * operations on its check in decode()'s order (as _bp_lane_pass.h does per frame). So a frame's bits, passes and flag
  * are decode()'s (tested). The k-th variables of a group's checks are 8 consecutive ones away from a circulant's
- * wrap (flags of mark_consecutive()): one vector load and store; elsewhere a gather (GATHER_POSTERIOR) and 8 scalar
- * stores, with the 8 indices read from one vector of the group layout (group_columns()).
+ * wrap: one vector load and store; at a wrap a gather (GATHER_POSTERIOR) and 8 scalar stores, the 8 indices one
+ * vector of the wrapped table (group_variables() in _bp_check_lanes.h encodes both in group_first).
  *
  * Messages are kept per group, edge k of the group's lane l at row_pointer[8 q] + 8 k + l, so that each is one
  * aligned vector. Before the include, CHECK_PASS names the pass.
@@ -15,8 +15,8 @@
 
 /* One pass; returns nonzero when every check held right after its update and no hard decision changed (the
  * stopping rule of decode()). scratch holds 5 * max_degree vf. */
-static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict grouped_columns,
-                      const uint8_t *restrict consecutive, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
+static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict group_first,
+                      const int32_t *restrict wrapped, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
                       float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree) {
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
     vf *restrict incoming_phi = scratch + 2 * max_degree, *restrict suffix = scratch + 3 * max_degree;
@@ -26,7 +26,7 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
     for (Py_ssize_t first = 0; first < n_checks; first += LANES) {
         const int64_t start = row_pointer[first];
         const int degree = (int)(row_pointer[first + 1] - start);
-        const int32_t *restrict variables = grouped_columns + start; /* edge k of lane l at LANES * k + l */
+        const int32_t *restrict variables = group_first + start / LANES;
         vf *restrict messages = check_messages + start / LANES;
         vu8 syndrome_bytes;
         memcpy(&syndrome_bytes, syndrome + first, sizeof syndrome_bytes);
@@ -34,10 +34,10 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         vi negative = syndrome_set, parity = syndrome_set;
         for (int k = 0; k < degree; k++) {
             vf value;
-            if (consecutive[start + k]) {
-                memcpy(&value, posterior + variables[LANES * k], sizeof value);
+            if (variables[k] >= 0) {
+                memcpy(&value, posterior + variables[k], sizeof value);
             } else {
-                GATHER_POSTERIOR(posterior, variables + LANES * k, value);
+                GATHER_POSTERIOR(posterior, wrapped + LANES * (-1 - (Py_ssize_t)variables[k]), value);
             }
             current[k] = value;
             value -= messages[k];
@@ -54,10 +54,11 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
             const vi now_negative = updated < 0.0f;
             any_flip |= (current[k] < 0.0f) ^ now_negative;
             parity ^= now_negative;
-            if (consecutive[start + k]) {
-                memcpy(posterior + variables[LANES * k], &updated, sizeof updated);
+            if (variables[k] >= 0) {
+                memcpy(posterior + variables[k], &updated, sizeof updated);
             } else {
-                for (int lane = 0; lane < LANES; lane++) posterior[variables[LANES * k + lane]] = updated[lane];
+                const int32_t *restrict lanes = wrapped + LANES * (-1 - (Py_ssize_t)variables[k]);
+                for (int lane = 0; lane < LANES; lane++) posterior[lanes[lane]] = updated[lane];
             }
         }
         unsatisfied |= parity; /* parity is -1 where the check fails */

@@ -103,7 +103,7 @@ static void build_phi_lane_table(void) {
 typedef void (*LanePass)(const int64_t *, const int32_t *, Py_ssize_t, const uint8_t *, vf *, vf *, vf *, int,
                          vi *, vi *);
 
-typedef int (*CheckPass)(const int64_t *, const int32_t *, const uint8_t *, Py_ssize_t, const uint8_t *, float *,
+typedef int (*CheckPass)(const int64_t *, const int32_t *, const int32_t *, Py_ssize_t, const uint8_t *, float *,
                          vf *, vf *, int);
 
 /* Whether the CPU runs the AVX2 builds (and portable is not asked for). */
