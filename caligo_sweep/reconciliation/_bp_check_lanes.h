@@ -74,7 +74,7 @@ static int group_variables(const Graph *g, CheckScratch *s) {
 static int alloc_check_scratch(CheckScratch *s, const FrameBatch *b, int max_degree) {
     s->posterior = aligned_bytes(sizeof(float) * (size_t)b->n_variables);
     s->messages = aligned_bytes(sizeof(float) * (size_t)b->n_edges);
-    s->work = aligned_bytes(sizeof(vf) * 5 * (size_t)max_degree);
+    s->work = aligned_bytes(sizeof(vf) * 3 * (size_t)max_degree);
     s->variables.first = malloc(sizeof(int32_t) * (size_t)(b->n_edges / LANES + 1));
     s->variables.wrapped = NULL;
     if (s->posterior && s->messages && s->work && s->variables.first &&

@@ -1,5 +1,5 @@
 /* One layered BP pass over one frame, 8 checks at a time in SIMD lanes (included twice by _bp_lanes.h, after
- * _bp_lane_pass.h, whose PHI_LANES, OTHER_SUMS and UPDATE_EDGE it uses).
+ * _bp_lane_pass.h, whose PHI_LANES and UPDATE_EDGE it uses).
  *
  * The checks of a group 8 q .. 8 q + 7 have one degree and share no variable (the checks of one circulant row of a
  * quasi-cyclic code; check_groups_qualify() makes sure). decode() updates them one after another; as none reads
@@ -14,13 +14,12 @@
  */
 
 /* One pass; returns nonzero when every check held right after its update and no hard decision changed (the
- * stopping rule of decode()). scratch holds 5 * max_degree vf. */
+ * stopping rule of decode()). scratch holds 3 * max_degree vf. */
 static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict group_first,
                       const int32_t *restrict wrapped, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
                       float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree) {
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
-    vf *restrict incoming_phi = scratch + 2 * max_degree, *restrict suffix = scratch + 3 * max_degree;
-    vf *restrict current = scratch + 4 * max_degree;
+    vf *restrict incoming_phi = scratch + 2 * max_degree;
     const vi no_sign = splat_i(INT32_MAX);
     vi unsatisfied = splat_i(0), any_flip = splat_i(0);
     for (Py_ssize_t first = 0; first < n_checks; first += LANES) {
@@ -32,6 +31,7 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         memcpy(&syndrome_bytes, syndrome + first, sizeof syndrome_bytes);
         const vi syndrome_set = __builtin_convertvector(syndrome_bytes, vi) != 0; /* -1 where s_c = 1 */
         vi negative = syndrome_set, parity = syndrome_set;
+        vf before = splat_f(0.0f), after = splat_f(0.0f);
         for (int k = 0; k < degree; k++) {
             vf value;
             if (variables[k] >= 0) {
@@ -39,27 +39,32 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
             } else {
                 GATHER_POSTERIOR(posterior, wrapped + LANES * (-1 - (Py_ssize_t)variables[k]), value);
             }
-            current[k] = value;
             value -= messages[k];
             const vf size = (vf)((vi)value & no_sign);
             incoming[k] = value;
             negative ^= value < 0.0f;
             PHI_LANES(&size, &incoming_phi[k]);
+            prefix[k] = before; /* the sum of phi over the edges before k */
+            before += incoming_phi[k];
         }
-        OTHER_SUMS(incoming_phi, prefix, suffix, degree);
-        for (int k = 0; k < degree; k++) {
-            const vf others = prefix[k] + suffix[k];
-            vf updated;
+        /* Backwards, so that after is the sum of phi over the edges after k, added in the order decode() adds them;
+         * a group's variables are distinct, so the order of its updates changes no number. */
+        for (int k = degree - 1; k >= 0; k--) {
+            const vf others = prefix[k] + after;
+            after += incoming_phi[k];
+            vf updated, old;
             UPDATE_EDGE(&incoming[k], &others, &negative, &messages[k], &updated);
             const vi now_negative = updated < 0.0f;
-            any_flip |= (current[k] < 0.0f) ^ now_negative;
             parity ^= now_negative;
             if (variables[k] >= 0) {
+                memcpy(&old, posterior + variables[k], sizeof old);
                 memcpy(posterior + variables[k], &updated, sizeof updated);
             } else {
                 const int32_t *restrict lanes = wrapped + LANES * (-1 - (Py_ssize_t)variables[k]);
+                for (int lane = 0; lane < LANES; lane++) old[lane] = posterior[lanes[lane]];
                 for (int lane = 0; lane < LANES; lane++) posterior[lanes[lane]] = updated[lane];
             }
+            any_flip |= (old < 0.0f) ^ now_negative;
         }
         unsatisfied |= parity; /* parity is -1 where the check fails */
     }

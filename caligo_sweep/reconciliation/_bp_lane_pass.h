@@ -24,18 +24,6 @@ static inline void PHI_LANES(const vf *in, vf *out) {
     *out = low + weight * step;
 }
 
-/* prefix[k] + suffix[k]: the sum of phi over a check's edges before k and after k, as decode() forms them (two
- * chains, one loop). */
-static inline void OTHER_SUMS(const vf *restrict incoming_phi, vf *restrict prefix, vf *restrict suffix, int degree) {
-    vf before = splat_f(0.0f), after = splat_f(0.0f);
-    for (int k = 0; k < degree; k++) {
-        prefix[k] = before;
-        before += incoming_phi[k];
-        suffix[degree - 1 - k] = after;
-        after += incoming_phi[degree - 1 - k];
-    }
-}
-
 /* *out = the check-to-variable message of an edge: phi of the others' sum, negative where the syndrome bit and the
  * other incoming signs have odd parity (*negative holds all of them, the edge's own sign is taken out). */
 static inline void OUTGOING_MESSAGE(const vf *in, const vf *others, const vi *negative, vf *out) {
@@ -51,12 +39,12 @@ static inline void UPDATE_EDGE(const vf *in, const vf *others, const vi *negativ
 }
 
 /* One pass; unsatisfied[lane] counts the checks that fail right after their update, flipped[lane] is nonzero when
- * a hard decision changed (the stopping rule of decode()). scratch holds 4 * max_degree vf. */
+ * a hard decision changed (the stopping rule of decode()). scratch holds 3 * max_degree vf. */
 static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restrict column_index, Py_ssize_t n_checks,
                       const uint8_t *restrict syndrome, vf *restrict posterior, vf *restrict check_messages,
                       vf *restrict scratch, int max_degree, vi *unsatisfied, vi *flipped) {
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
-    vf *restrict incoming_phi = scratch + 2 * max_degree, *restrict suffix = scratch + 3 * max_degree;
+    vf *restrict incoming_phi = scratch + 2 * max_degree;
     const vi no_sign = splat_i(INT32_MAX);
     vi unsatisfied_count = splat_i(0), any_flip = splat_i(0);
     for (Py_ssize_t check = 0; check < n_checks; check++) {
@@ -68,16 +56,21 @@ static void LANE_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         memcpy(&syndrome_bytes, syndrome + check * LANES, sizeof syndrome_bytes);
         const vi syndrome_set = __builtin_convertvector(syndrome_bytes, vi) != 0; /* -1 where s_c = 1 */
         vi negative = syndrome_set, parity = syndrome_set;
+        vf before = splat_f(0.0f), after = splat_f(0.0f);
         for (int k = 0; k < degree; k++) {
             const vf value = posterior[variables[k]] - messages[k];
             const vf size = (vf)((vi)value & no_sign);
             incoming[k] = value;
             negative ^= value < 0.0f;
             PHI_LANES(&size, &incoming_phi[k]);
+            prefix[k] = before; /* the sum of phi over the edges before k */
+            before += incoming_phi[k];
         }
-        OTHER_SUMS(incoming_phi, prefix, suffix, degree);
-        for (int k = 0; k < degree; k++) {
-            const vf others = prefix[k] + suffix[k];
+        /* Backwards, so that after is the sum of phi over the edges after k, added in the order decode() adds them;
+         * a check's variables are distinct, so the order of its updates changes no number. */
+        for (int k = degree - 1; k >= 0; k--) {
+            const vf others = prefix[k] + after;
+            after += incoming_phi[k];
             vf updated;
             UPDATE_EDGE(&incoming[k], &others, &negative, &messages[k], &updated);
             const vi now_negative = updated < 0.0f;

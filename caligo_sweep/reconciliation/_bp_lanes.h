@@ -43,7 +43,6 @@ static void build_phi_lane_table(void) {
     for (int lane_ = 0; lane_ < LANES; lane_++) (value)[lane_] = (posterior)[(indices)[lane_]];
 #define LANE_PASS lane_pass_portable
 #define PHI_LANES phi_lanes_portable
-#define OTHER_SUMS other_sums_portable
 #define OUTGOING_MESSAGE outgoing_message_portable
 #define UPDATE_EDGE update_edge_portable
 #define CHECK_PASS check_pass_portable
@@ -52,7 +51,6 @@ static void build_phi_lane_table(void) {
 #undef CHECK_PASS
 #undef LANE_PASS
 #undef PHI_LANES
-#undef OTHER_SUMS
 #undef OUTGOING_MESSAGE
 #undef UPDATE_EDGE
 #undef GATHER_PHI
@@ -81,7 +79,6 @@ static void build_phi_lane_table(void) {
     (value) = (vf)_mm256_i32gather_ps((posterior), _mm256_loadu_si256((const __m256i *)(indices)), 4);
 #define LANE_PASS lane_pass_avx2
 #define PHI_LANES phi_lanes_avx2
-#define OTHER_SUMS other_sums_avx2
 #define OUTGOING_MESSAGE outgoing_message_avx2
 #define UPDATE_EDGE update_edge_avx2
 #define CHECK_PASS check_pass_avx2
@@ -90,7 +87,6 @@ static void build_phi_lane_table(void) {
 #undef CHECK_PASS
 #undef LANE_PASS
 #undef PHI_LANES
-#undef OTHER_SUMS
 #undef OUTGOING_MESSAGE
 #undef UPDATE_EDGE
 #undef GATHER_PHI
@@ -164,7 +160,7 @@ static void load_lane(const FrameBatch *b, Py_ssize_t frame, int lane, vf *poste
 
 /* vf the lanes need: posterior, check messages, pass scratch; n_checks * LANES syndrome bytes follow them. */
 static size_t lane_vectors(const FrameBatch *b, int max_degree) {
-    return (size_t)(b->n_variables + b->n_edges + 4 * (Py_ssize_t)max_degree);
+    return (size_t)(b->n_variables + b->n_edges + 3 * (Py_ssize_t)max_degree);
 }
 
 /* Decode every frame of b; scratch (32-byte aligned) is as lane_vectors() says. Runs without the GIL. */
