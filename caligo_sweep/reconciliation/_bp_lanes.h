@@ -61,19 +61,18 @@ static void build_phi_lane_table(void) {
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #include <immintrin.h>
-/* Two gathers of four 64-bit (value, step) pairs, then the values and the steps taken apart by shuffles: half the
- * gathered elements of one 32-bit gather of the values and one of the steps, the same floats. */
+/* Two gathers of four 64-bit (value, step) pairs, lanes 0, 1, 4, 5 and 2, 3, 6, 7 (one permutation of the indices),
+ * so that one in-lane shuffle each takes the values and the steps apart in lane order: half the gathered elements of
+ * one 32-bit gather of the values and one of the steps, the same floats. */
 #define GATHER_PHI(index, low, step)                                                                                  \
     {                                                                                                                  \
-        const __m256i index_ = (__m256i)(index);                                                                       \
+        const __m256i index_ = _mm256_permute4x64_epi64((__m256i)(index), _MM_SHUFFLE(3, 1, 2, 0));                   \
         const __m256 first_ = _mm256_castpd_ps(                                                                        \
             _mm256_i32gather_pd((const double *)&phi_lane_table[0][0], _mm256_castsi256_si128(index_), 8));           \
         const __m256 second_ = _mm256_castpd_ps(                                                                       \
             _mm256_i32gather_pd((const double *)&phi_lane_table[0][0], _mm256_extracti128_si256(index_, 1), 8));      \
-        (low) = (vf)_mm256_castpd_ps(_mm256_permute4x64_pd(                                                           \
-            _mm256_castps_pd(_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(2, 0, 2, 0))), _MM_SHUFFLE(3, 1, 2, 0))); \
-        (step) = (vf)_mm256_castpd_ps(_mm256_permute4x64_pd(                                                          \
-            _mm256_castps_pd(_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(3, 1, 3, 1))), _MM_SHUFFLE(3, 1, 2, 0))); \
+        (low) = (vf)_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(2, 0, 2, 0));                                       \
+        (step) = (vf)_mm256_shuffle_ps(first_, second_, _MM_SHUFFLE(3, 1, 3, 1));                                      \
     }
 #define GATHER_POSTERIOR(posterior, indices, value)                                                                    \
     (value) = (vf)_mm256_i32gather_ps((posterior), _mm256_loadu_si256((const __m256i *)(indices)), 4);
