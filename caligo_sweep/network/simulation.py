@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from caligo_sweep.network.acp_protocol import ContinuousGeneration
@@ -31,7 +33,12 @@ def build_topology(settings: AcpSettings, rng: np.random.Generator) -> Topology:
     return random_small_world(settings.random_num_nodes, rng)
 
 
-def run_acp(settings: AcpSettings, seed: int) -> AcpResult:
+def run_acp(
+    settings: AcpSettings,
+    seed: int,
+    *,
+    generation_factory: Callable[[NetworkState, bool], ContinuousGeneration] = ContinuousGeneration,
+) -> AcpResult:
     """Simulate ``settings.duration_s`` seconds of requests on the configured network and strategy.
 
     Parameters
@@ -41,6 +48,9 @@ def run_acp(settings: AcpSettings, seed: int) -> AcpResult:
     seed : int
         Non-negative seed; ``SeedSequence(seed)`` spawns one child for the topology and one for the simulation, so a
         seed gives the same result in any process.
+    generation_factory : callable, optional
+        Builds the continuous generation of UCP/ACP from the network state and whether its tables adapt; a subclass
+        of :class:`ContinuousGeneration` that counts or varies it (``pool_diagnosis.py``) goes here.
 
     Returns
     -------
@@ -56,7 +66,7 @@ def run_acp(settings: AcpSettings, seed: int) -> AcpResult:
     network = NetworkState(settings, topology, np.random.default_rng(simulation_seed), clock)
     continuous = None
     if settings.strategy != "odo":
-        continuous = ContinuousGeneration(network, adaptive=settings.strategy == "acp")
+        continuous = generation_factory(network, settings.strategy == "acp")
         continuous.start()
     service = RequestService(network, continuous)
     service.start()
