@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--duration-s", type=float, default=None, help="override the case's simulated time")
     parser.add_argument("--engine", choices=("sequence", "model"), default="sequence")
-    parser.add_argument("--strategies", default=None, help="comma-separated strategy labels to run (default: all)")
+    parser.add_argument(
+        "--strategies", default=None, help="comma-separated strategies of the case to run, e.g. odo,acp (default: all)"
+    )
     parser.add_argument("--out", type=Path, default=Path("outputs/acp"))
     args = parser.parse_args(argv)
     base = replace(BASE[args.case], engine=args.engine)
@@ -104,6 +106,9 @@ def main(argv: list[str] | None = None) -> None:
         change = None if base.traffic_change_s is None else args.duration_s / 2.0
         base = replace(base, duration_s=args.duration_s, traffic_change_s=change)
     strategies = None if args.strategies is None else set(args.strategies.split(","))
+    allowed = sorted({variant["strategy"] for variant in VARIANTS[args.case]})
+    if strategies is not None and not strategies <= set(allowed):
+        parser.error(f"--strategies must name strategies of case {args.case} among {allowed}; got {args.strategies!r}")
     results = run_case(args.case, args.seeds, args.n_jobs, base, strategies)
     table = compare_with_paper(args.case, results)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 4):
