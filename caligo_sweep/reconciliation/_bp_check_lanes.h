@@ -53,7 +53,8 @@ static int group_variables(const Graph *g, CheckScratch *s) {
         for (int64_t k = 0; k < degree; k++) {
             const int32_t v = g->column_index[start + k];
             int consecutive = 1;
-            for (int lane = 1; lane < LANES; lane++) consecutive &= g->column_index[start + lane * degree + k] == v + lane;
+            for (int lane = 1; lane < LANES; lane++)
+                consecutive &= g->column_index[start + lane * degree + k] == v + lane;
             s->variables.first[start / LANES + k] = consecutive ? v : (int32_t)(-1 - n_wrapped++);
         }
     }
@@ -62,9 +63,10 @@ static int group_variables(const Graph *g, CheckScratch *s) {
     for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
         const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
         for (int64_t k = 0; k < degree; k++) {
-            const int32_t code = s->variables.first[start / LANES + k];
-            for (int lane = 0; lane < LANES && code < 0; lane++)
-                s->variables.wrapped[LANES * (-1 - (Py_ssize_t)code) + lane] = g->column_index[start + lane * degree + k];
+            const int32_t encoded = s->variables.first[start / LANES + k];
+            for (int lane = 0; lane < LANES && encoded < 0; lane++)
+                s->variables.wrapped[LANES * (-1 - (Py_ssize_t)encoded) + lane] =
+                    g->column_index[start + lane * degree + k];
         }
     }
     return 0;
@@ -77,9 +79,7 @@ static int alloc_check_scratch(CheckScratch *s, const FrameBatch *b, int max_deg
     s->work = aligned_bytes(sizeof(vf) * 3 * (size_t)max_degree);
     s->variables.first = malloc(sizeof(int32_t) * (size_t)(b->n_edges / LANES + 1));
     s->variables.wrapped = NULL;
-    if (s->posterior && s->messages && s->work && s->variables.first &&
-        group_variables(b->graph, s) == 0)
-        return 0;
+    if (s->posterior && s->messages && s->work && s->variables.first && group_variables(b->graph, s) == 0) return 0;
     free_check_scratch(s);
     return -1;
 }
