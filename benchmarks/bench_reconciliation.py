@@ -6,8 +6,8 @@ is given) or ``--speed-only`` (items 2-4 alone, at the shipped table's QBER-5 % 
 ``--lengths 262144`` re-measures only the listed frame lengths and keeps the shipped rows of the others (the 2^18
 rows: about 70 minutes); each length gets the same number of bits per level (400 frames of 2^16, 100 of 2^18).
 ``--by-qber`` prints, instead, the one-thread decoder throughput at every QBER of the shipped table for 2^16 and
-2^18 frames, each at its measured f (about 3 minutes). ``--whole-runs 1e7`` prints, instead, the row's ``ec_efficiency`` of whole runs at QBER 1-10 % with frames up to
-2^16 and up to 2^18, beside the finite-length limit of the code length used, and the OT length that
+2^18 frames, each at its measured f (about 3 minutes). ``--whole-runs 1e7`` prints, instead, the row's
+``ec_efficiency`` of whole runs at QBER 1-10 % with frames up to 2^16 and up to 2^18, beside the finite-length limit of the code length used, and the OT length that
 ``reconciliation=model`` gives on the same sampled bits (about 1 minute). Prints and writes
 (``docs/``, next to the README's other figure):
 

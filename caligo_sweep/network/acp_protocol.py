@@ -79,9 +79,13 @@ class ContinuousGeneration:
             self.parked[node] = False
             self._sleep(node)
 
+    def max_memory_acp(self, node: int) -> int:
+        """MAX_MEMORY_ACP of ``node`` (the setting, at every node; ``pool_diagnosis.py`` varies it)."""
+        return self.network.settings.max_memory_acp
+
     def _can_reserve(self, node: int) -> bool:
         memories = self.network.memories[node]
-        return memories.use.count(MemoryUse.ACP) < self.network.settings.max_memory_acp and memories.has_free()
+        return memories.use.count(MemoryUse.ACP) < self.max_memory_acp(node) and memories.has_free()
 
     def wake(self, node: int) -> None:
         """S1 timer: maybe reserve a memory and query a neighbour (S2), then sleep again; park if S1 cannot act."""

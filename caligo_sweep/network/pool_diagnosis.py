@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from caligo_sweep.network.acp_protocol import ContinuousGeneration, Reservation
-from caligo_sweep.network.memories import MemoryUse, Pair
+from caligo_sweep.network.memories import Pair
 from caligo_sweep.network.result import AcpResult
 from caligo_sweep.network.settings import AcpSettings
 from caligo_sweep.network.simulation import run_acp
@@ -63,11 +63,8 @@ class HubCappedGeneration(CountedGeneration):
         self.hubs = frozenset(hubs)
         self.hub_max_memory_acp = hub_max_memory_acp
 
-    def _can_reserve(self, node: int) -> bool:
-        if node not in self.hubs:
-            return super()._can_reserve(node)
-        memories = self.network.memories[node]
-        return memories.use.count(MemoryUse.ACP) < self.hub_max_memory_acp and memories.has_free()
+    def max_memory_acp(self, node: int) -> int:
+        return self.hub_max_memory_acp if node in self.hubs else super().max_memory_acp(node)
 
 
 def diagnose(settings: AcpSettings, seed: int, hub_max_memory_acp: int | None = None) -> tuple[AcpResult, CountedGeneration]:

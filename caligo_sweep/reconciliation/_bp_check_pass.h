@@ -13,6 +13,11 @@
  * aligned vector. Before the include, CHECK_PASS names the pass.
  */
 
+/* The 8 variables of a wrap-around group's edge, from its entry encoded = -1 - w of group_first. */
+static inline const int32_t *WRAPPED_LANES(const int32_t *wrapped, int32_t encoded) {
+    return wrapped + LANES * (-1 - (Py_ssize_t)encoded);
+}
+
 /* One pass; returns nonzero when every check held right after its update and no hard decision changed (the
  * stopping rule of decode()). scratch holds 3 * max_degree vf. */
 static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict group_first,
@@ -37,7 +42,7 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
             if (variables[k] >= 0) {
                 memcpy(&value, posterior + variables[k], sizeof value);
             } else {
-                GATHER_POSTERIOR(posterior, wrapped + LANES * (-1 - (Py_ssize_t)variables[k]), value);
+                GATHER_POSTERIOR(posterior, WRAPPED_LANES(wrapped, variables[k]), value);
             }
             value -= messages[k];
             const vf size = (vf)((vi)value & no_sign);
@@ -60,8 +65,8 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
                 memcpy(&old, posterior + variables[k], sizeof old);
                 memcpy(posterior + variables[k], &updated, sizeof updated);
             } else {
-                const int32_t *restrict lanes = wrapped + LANES * (-1 - (Py_ssize_t)variables[k]);
-                for (int lane = 0; lane < LANES; lane++) old[lane] = posterior[lanes[lane]];
+                const int32_t *restrict lanes = WRAPPED_LANES(wrapped, variables[k]);
+                GATHER_POSTERIOR(posterior, lanes, old);
                 for (int lane = 0; lane < LANES; lane++) posterior[lanes[lane]] = updated[lane];
             }
             any_flip |= (old < 0.0f) ^ now_negative;

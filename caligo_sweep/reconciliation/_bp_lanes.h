@@ -46,9 +46,11 @@ static void build_phi_lane_table(void) {
 #define OUTGOING_MESSAGE outgoing_message_portable
 #define UPDATE_EDGE update_edge_portable
 #define CHECK_PASS check_pass_portable
+#define WRAPPED_LANES wrapped_lanes_portable
 #include "_bp_lane_pass.h"
 #include "_bp_check_pass.h"
 #undef CHECK_PASS
+#undef WRAPPED_LANES
 #undef LANE_PASS
 #undef PHI_LANES
 #undef OUTGOING_MESSAGE
@@ -81,9 +83,11 @@ static void build_phi_lane_table(void) {
 #define OUTGOING_MESSAGE outgoing_message_avx2
 #define UPDATE_EDGE update_edge_avx2
 #define CHECK_PASS check_pass_avx2
+#define WRAPPED_LANES wrapped_lanes_avx2
 #include "_bp_lane_pass.h"
 #include "_bp_check_pass.h"
 #undef CHECK_PASS
+#undef WRAPPED_LANES
 #undef LANE_PASS
 #undef PHI_LANES
 #undef OUTGOING_MESSAGE
