@@ -156,6 +156,7 @@ static long decode(const Graph *g, float *restrict posterior, float *restrict ch
     return iterations;
 }
 
+#include "_bp_groups.h"
 #include "_bp_lanes.h"
 #include "_bp_check_lanes.h"
 
@@ -193,8 +194,8 @@ static int get_array(PyObject *object, Py_buffer *view, int which) {
                       ARRAYS[which].writable);
 }
 
-/* row_pointer spans n_edges edges and every index stays inside the n_variables (the kernels do no bounds checks). */
-static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variables) {
+/* row_pointer spans n_edges edges, or -1 with a ValueError. */
+static int check_rows(const Graph *g, Py_ssize_t n_edges) {
     if (g->n_checks < 1) {
         PyErr_SetString(PyExc_ValueError, "the graph needs at least one check");
         return -1;
@@ -208,12 +209,22 @@ static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variable
             PyErr_SetString(PyExc_ValueError, "row_pointer must not decrease");
             return -1;
         }
-    /* one 32-bit unsigned comparison per edge (negative indices wrap above the limit), no early exit: the loop
-     * vectorises */
+    return 0;
+}
+
+/* Whether the indices of edges from .. to - 1 lie in [0, n_variables): one 32-bit unsigned comparison per edge
+ * (negative indices wrap above the limit), no early exit, so the loop vectorises. */
+static int columns_in_range(const int32_t *column_index, int64_t from, int64_t to, Py_ssize_t n_variables) {
     const uint32_t limit = n_variables > INT32_MAX ? (uint32_t)INT32_MAX + 1u : (uint32_t)n_variables;
     uint32_t out_of_range = 0;
-    for (Py_ssize_t k = 0; k < n_edges; k++) out_of_range |= (uint32_t)g->column_index[k] >= limit;
-    if (out_of_range) {
+    for (int64_t k = from; k < to; k++) out_of_range |= (uint32_t)column_index[k] >= limit;
+    return !out_of_range;
+}
+
+/* row_pointer spans n_edges edges and every index stays inside the n_variables (the kernels do no bounds checks). */
+static int check_graph(const Graph *g, Py_ssize_t n_edges, Py_ssize_t n_variables) {
+    if (check_rows(g, n_edges) < 0) return -1;
+    if (!columns_in_range(g->column_index, 0, n_edges, n_variables)) {
         PyErr_SetString(PyExc_ValueError, "column_index out of range of the channel LLRs");
         return -1;
     }
@@ -361,65 +372,6 @@ static PyObject *py_decode_frames(PyObject *module, PyObject *args) {
     return result;
 }
 
-/* Checks c0 .. c0 + 7 all have degree d. */
-static int same_degree(const Graph *g, Py_ssize_t c0, int64_t d) {
-    for (int i = 0; i < 8; i++)
-        if (g->row_pointer[c0 + i + 1] - g->row_pointer[c0 + i] != d) return 0;
-    return 1;
-}
-
-/* flags[row_pointer[c0] + k] = 1 where the 8 checks c0 = 8 q .. c0 + 7, of one degree d, read 8 consecutive
- * variables at their k-th edges (column_index[row_pointer[c0 + i] + k] = column_index[row_pointer[c0] + k] + i): a
- * circulant of a quasi-cyclic code away from its wrap. Every other flag is 0. */
-static void mark_consecutive(const Graph *g, uint8_t *flags, Py_ssize_t n_edges) {
-    memset(flags, 0, (size_t)n_edges);
-    for (Py_ssize_t c0 = 0; c0 + 8 <= g->n_checks; c0 += 8) {
-        const int64_t start = g->row_pointer[c0], d = g->row_pointer[c0 + 1] - start;
-        if (!same_degree(g, c0, d)) continue;
-        for (int64_t k = 0; k < d; k++) {
-            int consecutive = 1;
-            for (int i = 1; i < 8 && consecutive; i++)
-                consecutive = (int64_t)g->column_index[start + i * d + k] == (int64_t)g->column_index[start + k] + i;
-            flags[start + k] = (uint8_t)consecutive;
-        }
-    }
-}
-
-static uint8_t check_parity(const Graph *g, const uint8_t *bits, Py_ssize_t check) {
-    uint8_t parity = 0;
-    for (int64_t k = g->row_pointer[check]; k < g->row_pointer[check + 1]; k++) parity ^= bits[g->column_index[k]];
-    return parity & 1;
-}
-
-/* out = H bits mod 2 for n_bits bits. Where mark_consecutive() flagged an edge, one 8-byte load serves its 8
- * checks (flags of another graph give a wrong syndrome but read nothing outside bits). */
-static void syndrome_of_graph(const Graph *g, const uint8_t *bits, Py_ssize_t n_bits, const uint8_t *flags,
-                              uint8_t *out) {
-    Py_ssize_t c0 = 0;
-    for (; c0 + 8 <= g->n_checks; c0 += 8) {
-        const int64_t start = g->row_pointer[c0], d = g->row_pointer[c0 + 1] - start;
-        if (!same_degree(g, c0, d)) {
-            for (int i = 0; i < 8; i++) out[c0 + i] = check_parity(g, bits, c0 + i);
-            continue;
-        }
-        uint64_t together = 0;
-        uint8_t apart[8] = {0}, bytes[8];
-        for (int64_t k = 0; k < d; k++) {
-            const int64_t edge = start + k;
-            if (flags[edge] && g->column_index[edge] <= n_bits - 8) {
-                uint64_t word;
-                memcpy(&word, bits + g->column_index[edge], sizeof word);
-                together ^= word;
-            } else {
-                for (int i = 0; i < 8; i++) apart[i] ^= bits[g->column_index[edge + i * d]];
-            }
-        }
-        memcpy(bytes, &together, sizeof bytes); /* byte i: the XOR of check c0 + i's flagged edges */
-        for (int i = 0; i < 8; i++) out[c0 + i] = (bytes[i] ^ apart[i]) & 1;
-    }
-    for (; c0 < g->n_checks; c0++) out[c0] = check_parity(g, bits, c0);
-}
-
 typedef struct {
     const char *name;
     Py_ssize_t itemsize;
@@ -428,11 +380,11 @@ typedef struct {
 } ArraySpec;
 
 static const ArraySpec SYNDROME_ARRAYS[] = {
-    {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"bits", 1, "B", 0}, {"syndrome", 1, "B", 1},
-    {"consecutive", 1, "B", 0},
+    {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"bits", 1, "B", 0},
+    {"syndrome", 1, "B", 1},     {"first", 4, "i", 0},        {"wrapped", 4, "i", 0},
 };
-static const ArraySpec CONSECUTIVE_ARRAYS[] = {{"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0},
-                                               {"flags", 1, "B", 1}};
+static const ArraySpec GROUP_ARRAYS[] = {
+    {"row_pointer", 8, "lq", 0}, {"column_index", 4, "i", 0}, {"first", 4, "i", 1}, {"wrapped", 4, "i", 1}};
 
 /* The 1-D buffers of objects as specs say; *held counts those taken (to release), -1 with a ValueError. */
 static int hold_arrays(PyObject *const *objects, Py_buffer *views, const ArraySpec *specs, int count, int *held) {
@@ -443,49 +395,80 @@ static int hold_arrays(PyObject *const *objects, Py_buffer *views, const ArraySp
     return 0;
 }
 
-/* syndrome(row_pointer, column_index, bits, out, consecutive): out[c] = XOR of bits[column_index[k]] over the edges
- * k of c; consecutive is what consecutive_edges() wrote for this graph. */
+/* Whether the syndrome of g's n_bits bits with the encoding first (n_first entries) / wrapped (n_rows rows) reads
+ * only inside bits: the entries (an encoding of another graph of that size gives a wrong syndrome, never a stray
+ * read) and the edges of the checks outside the encoded groups, which it reads one by one. Reductions without early
+ * exit, so the loops vectorise: this runs once per syndrome. */
+static int syndrome_reads_inside(const Graph *g, const int32_t *first, Py_ssize_t n_first, const int32_t *wrapped,
+                                 Py_ssize_t n_rows, Py_ssize_t n_bits) {
+    if (n_first != group_entries(g)) return 0;
+    int32_t lowest = 0, highest = INT32_MIN, lowest_row = 0, highest_row = -1;
+    for (Py_ssize_t k = 0; k < n_first; k++) {
+        lowest = first[k] < lowest ? first[k] : lowest;
+        highest = first[k] > highest ? first[k] : highest;
+    }
+    for (Py_ssize_t k = 0; k < 8 * n_rows; k++) {
+        lowest_row = wrapped[k] < lowest_row ? wrapped[k] : lowest_row;
+        highest_row = wrapped[k] > highest_row ? wrapped[k] : highest_row;
+    }
+    if (highest > n_bits - 8 || lowest < -n_rows || lowest_row < 0 || highest_row >= n_bits) return 0;
+    Py_ssize_t c0 = 0;
+    for (; c0 + 8 <= g->n_checks; c0 += 8)
+        if (!same_degree(g, c0, g->row_pointer[c0 + 1] - g->row_pointer[c0]) &&
+            !columns_in_range(g->column_index, g->row_pointer[c0], g->row_pointer[c0 + 8], n_bits))
+            return 0;
+    return columns_in_range(g->column_index, g->row_pointer[c0], g->row_pointer[g->n_checks], n_bits);
+}
+
+/* syndrome(row_pointer, column_index, bits, out, first, wrapped): out[c] = XOR of bits[column_index[k]] over the
+ * edges k of c; first, wrapped: the encoding group_edges() wrote for this graph. */
 static PyObject *py_syndrome(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *objects[5];
-    if (!PyArg_ParseTuple(args, "OOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4])) return NULL;
-    Py_buffer views[5];
+    PyObject *objects[6];
+    if (!PyArg_ParseTuple(args, "OOOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4],
+                          &objects[5]))
+        return NULL;
+    Py_buffer views[6];
     int held;
     PyObject *result = NULL;
-    if (hold_arrays(objects, views, SYNDROME_ARRAYS, 5, &held) == 0) {
+    if (hold_arrays(objects, views, SYNDROME_ARRAYS, 6, &held) == 0) {
         const Graph g = {views[0].buf, views[1].buf, views[0].shape[0] - 1, NULL};
         if (views[3].shape[0] != g.n_checks)
             PyErr_SetString(PyExc_ValueError, "syndrome: need one output bit per check");
-        else if (views[4].shape[0] != views[1].shape[0])
-            PyErr_SetString(PyExc_ValueError, "syndrome: need one consecutive flag per edge");
-        else if (check_graph(&g, views[1].shape[0], views[2].shape[0]) == 0) {
-            Py_BEGIN_ALLOW_THREADS
-            syndrome_of_graph(&g, views[2].buf, views[2].shape[0], views[4].buf, views[3].buf);
-            Py_END_ALLOW_THREADS
-            result = Py_None;
-            Py_INCREF(result);
+        else if (check_rows(&g, views[1].shape[0]) == 0) {
+            if (views[5].shape[0] % 8 || !syndrome_reads_inside(&g, views[4].buf, views[4].shape[0], views[5].buf,
+                                                                 views[5].shape[0] / 8, views[2].shape[0])) {
+                PyErr_SetString(PyExc_ValueError, "syndrome: first and wrapped are not group_edges() of this graph");
+            } else {
+                Py_BEGIN_ALLOW_THREADS
+                syndrome_of_groups(&g, views[2].buf, views[4].buf, views[5].buf, views[3].buf);
+                Py_END_ALLOW_THREADS
+                result = Py_None;
+                Py_INCREF(result);
+            }
         }
     }
     while (held > 0) PyBuffer_Release(&views[--held]);
     return result;
 }
 
-/* consecutive_edges(row_pointer, column_index, flags): the flags of mark_consecutive(), one per edge. */
-static PyObject *py_consecutive_edges(PyObject *module, PyObject *args) {
+/* group_edges(row_pointer, column_index, first, wrapped) -> (entries, rows): the encoding of _bp_groups.h into
+ * first (at least n_edges / 8 int32) and wrapped (at least as many times 8). */
+static PyObject *py_group_edges(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *objects[3];
-    if (!PyArg_ParseTuple(args, "OOO", &objects[0], &objects[1], &objects[2])) return NULL;
-    Py_buffer views[3];
+    PyObject *objects[4];
+    if (!PyArg_ParseTuple(args, "OOOO", &objects[0], &objects[1], &objects[2], &objects[3])) return NULL;
+    Py_buffer views[4];
     int held;
     PyObject *result = NULL;
-    if (hold_arrays(objects, views, CONSECUTIVE_ARRAYS, 3, &held) == 0) {
+    if (hold_arrays(objects, views, GROUP_ARRAYS, 4, &held) == 0) {
         const Graph g = {views[0].buf, views[1].buf, views[0].shape[0] - 1, NULL};
-        if (views[2].shape[0] != views[1].shape[0])
-            PyErr_SetString(PyExc_ValueError, "consecutive_edges: need one flag per edge");
-        else if (check_graph(&g, views[1].shape[0], INT32_MAX) == 0) {
-            mark_consecutive(&g, views[2].buf, views[1].shape[0]);
-            result = Py_None;
-            Py_INCREF(result);
+        if (check_graph(&g, views[1].shape[0], INT32_MAX) == 0) {
+            const Py_ssize_t entries = group_entries(&g);
+            if (views[2].shape[0] < entries || views[3].shape[0] < 8 * entries)
+                PyErr_SetString(PyExc_ValueError, "group_edges: first or wrapped too short for this graph");
+            else
+                result = Py_BuildValue("nn", entries, encode_groups(&g, views[2].buf, views[3].buf));
         }
     }
     while (held > 0) PyBuffer_Release(&views[--held]);
@@ -532,11 +515,11 @@ static PyMethodDef methods[] = {
      " at a time (kernel 0 or 1); AVX2 where the CPU has it unless portable. frames holds Bob's bits (2: known zero)"
      " and is overwritten with the hard decisions; writes passes and convergence flags."},
     {"syndrome", py_syndrome, METH_VARARGS,
-     "syndrome(row_pointer, column_index, bits, syndrome, consecutive) -> None\n\nH bits mod 2 (bits uint8 0/1) into"
-     " syndrome; consecutive: the flags consecutive_edges() wrote for this graph."},
-    {"consecutive_edges", py_consecutive_edges, METH_VARARGS,
-     "consecutive_edges(row_pointer, column_index, flags) -> None\n\nFlag (uint8, one per edge) the k-th edges of"
-     " each group of 8 checks of one degree that read 8 consecutive variables."},
+     "syndrome(row_pointer, column_index, bits, syndrome, first, wrapped) -> None\n\nH bits mod 2 (bits uint8 0/1)"
+     " into syndrome; first, wrapped: the encoding group_edges() wrote for this graph."},
+    {"group_edges", py_group_edges, METH_VARARGS,
+     "group_edges(row_pointer, column_index, first, wrapped) -> (entries, rows)\n\nPer group of 8 checks of one"
+     " degree and edge k: the first of 8 consecutive variables, or -1 - w for row w of wrapped (8 int32 a row)."},
     {"lanes_use_avx2", py_lanes_use_avx2, METH_NOARGS, "Whether decode_frames uses its AVX2 build by default."},
     {"phi", py_phi, METH_VARARGS,
      "phi(t, out) -> None\n\nphi(t) = log((e^t + 1) / (e^t - 1)) of float32 t, as the decoder evaluates it."},

@@ -2,8 +2,6 @@
  * once by _bp.c, after _bp_lanes.h). Unlike the frame lanes, a single frame fills all lanes, and a thread holds one
  * frame's LLRs and messages (4 bytes per variable and per edge) instead of eight. */
 
-static int same_degree(const Graph *g, Py_ssize_t c0, int64_t d);
-
 /* Whether every group of checks 8 q .. 8 q + 7 has one degree and reads no variable twice, so that
  * _bp_check_pass.h may update its checks together; stamp: n_variables int64 of scratch. */
 static int check_groups_qualify(const Graph *g, Py_ssize_t n_variables, int64_t *stamp) {
@@ -20,10 +18,9 @@ static int check_groups_qualify(const Graph *g, Py_ssize_t n_variables, int64_t 
     return 1;
 }
 
-/* The variables a group of 8 checks reads at its k-th edges, one int32 per (group, k) at row_pointer[8 q] / 8 + k
- * (the offset of the group's messages): v >= 0 where they are v .. v + 7 (a circulant away from its wrap), else
- * -1 - w, and wrapped[8 w + l] is lane l's variable (one aligned vector of indices, so a wrap-around group reads no
- * index from another lane's cache lines). A pass reads 4 bytes of indices per 8 edges. */
+/* The variables a group of 8 checks reads at its k-th edges, encoded as _bp_groups.h says: first[row_pointer[8 q] /
+ * 8 + k] (the offset of the group's messages) is v >= 0 where they are v .. v + 7, else -1 - w, and the row w of
+ * wrapped is one aligned vector of indices. A pass reads 4 bytes of indices per 8 edges. */
 typedef struct {
     int32_t *first;
     int32_t *wrapped;
@@ -45,30 +42,13 @@ static void free_check_scratch(CheckScratch *s) {
     free(s->posterior), free(s->messages), free(s->work), free(s->variables.first), free(s->variables.wrapped);
 }
 
-/* Fill s->variables from g (check_groups_qualify() holds); 0, or -1 (out of memory). */
+/* Fill s->variables with encode_groups() of g (check_groups_qualify() holds, so group 8 q's entries start at
+ * row_pointer[8 q] / 8); 0, or -1 (out of memory). */
 static int group_variables(const Graph *g, CheckScratch *s) {
-    Py_ssize_t n_wrapped = 0;
-    for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
-        const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
-        for (int64_t k = 0; k < degree; k++) {
-            const int32_t v = g->column_index[start + k];
-            int consecutive = 1;
-            for (int lane = 1; lane < LANES; lane++)
-                consecutive &= g->column_index[start + lane * degree + k] == v + lane;
-            s->variables.first[start / LANES + k] = consecutive ? v : (int32_t)(-1 - n_wrapped++);
-        }
-    }
+    const Py_ssize_t n_wrapped = encode_groups(g, s->variables.first, NULL);
     s->variables.wrapped = aligned_bytes(sizeof(int32_t) * LANES * (size_t)(n_wrapped + 1));
     if (!s->variables.wrapped) return -1;
-    for (Py_ssize_t first = 0; first < g->n_checks; first += LANES) {
-        const int64_t start = g->row_pointer[first], degree = g->row_pointer[first + 1] - start;
-        for (int64_t k = 0; k < degree; k++) {
-            const int32_t encoded = s->variables.first[start / LANES + k];
-            for (int lane = 0; lane < LANES && encoded < 0; lane++)
-                s->variables.wrapped[LANES * (-1 - (Py_ssize_t)encoded) + lane] =
-                    g->column_index[start + lane * degree + k];
-        }
-    }
+    encode_groups(g, s->variables.first, s->variables.wrapped);
     return 0;
 }
 

@@ -24,6 +24,8 @@ References
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 try:
@@ -41,34 +43,60 @@ KNOWN_SYMBOL: int = _bp.KNOWN_SYMBOL
 KNOWN_BIT_LLR: float = 1.0e6
 
 
-def consecutive_edges(row_pointer: np.ndarray, column_index: np.ndarray) -> np.ndarray:
-    """Flags (uint8, one per edge) that let :func:`syndrome_of` serve 8 checks with one 8-byte load.
+class GroupEdges(NamedTuple):
+    """The variables that groups of 8 checks read, encoded for :func:`syndrome_of` (see :func:`group_edges`).
 
-    For each group of 8 checks ``8 q .. 8 q + 7`` of one degree ``d``, the flag of the group's first check's ``k``-th
-    edge is 1 when the 8 checks' ``k``-th edges read 8 consecutive variables, as the checks of one circulant of a
-    quasi-cyclic code do away from its wrap; every other flag is 0. Computed once per code and reused.
+    Parameters
+    ----------
+    first : numpy.ndarray
+        int32, one entry per edge ``k`` of each group of 8 checks of one degree, in group order: ``v`` where the
+        group's ``k``-th edges read the variables ``v .. v + 7``, else ``-1 - w``.
+    wrapped : numpy.ndarray
+        int32, shape ``(rows, 8)``: row ``w`` holds the 8 variables of entry ``-1 - w``.
+    """
+
+    first: np.ndarray
+    wrapped: np.ndarray
+
+
+def group_edges(row_pointer: np.ndarray, column_index: np.ndarray) -> GroupEdges:
+    """The encoding that lets :func:`syndrome_of` serve 8 checks with one 8-byte load (computed once per code).
+
+    A quasi-cyclic code's checks ``8 q .. 8 q + 7`` have one degree, and away from a circulant's wrap their
+    ``k``-th edges read 8 consecutive variables; at a wrap the 8 variables are one row of a small table, so no
+    index is read from the other checks' rows. Groups of checks of different degrees, and the last
+    ``n_checks % 8`` checks, get no entries (the syndrome reads their edges one by one).
     """
     row_pointer = np.ascontiguousarray(row_pointer, dtype=np.int64)
     column_index = np.ascontiguousarray(column_index, dtype=np.int32)
-    flags = np.empty(column_index.size, dtype=np.uint8)
-    _bp.consecutive_edges(row_pointer, column_index, flags)
-    return flags
+    bound = column_index.size // 8
+    first = np.empty(bound, dtype=np.int32)
+    wrapped = np.empty((bound, 8), dtype=np.int32)
+    entries, rows = _bp.group_edges(row_pointer, column_index, first, wrapped.reshape(-1))
+    return GroupEdges(first[:entries].copy(), wrapped[:rows].copy())
 
 
 def syndrome_of(
-    row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray, consecutive: np.ndarray | None = None
+    row_pointer: np.ndarray, column_index: np.ndarray, bits: np.ndarray, groups: GroupEdges | None = None
 ) -> np.ndarray:
     """Syndrome ``H bits mod 2`` (uint8, one entry per check) of a compressed-row parity-check matrix (C loop).
 
-    ``consecutive``: :func:`consecutive_edges` of the same matrix, when many syndromes of one code are taken
-    (computed here otherwise); the syndrome does not depend on it.
+    ``groups``: :func:`group_edges` of the same matrix, when many syndromes of one code are taken (computed here
+    otherwise); the syndrome does not depend on it.
     """
     row_pointer = np.ascontiguousarray(row_pointer, dtype=np.int64)
     column_index = np.ascontiguousarray(column_index, dtype=np.int32)
-    if consecutive is None:
-        consecutive = consecutive_edges(row_pointer, column_index)
+    if groups is None:
+        groups = group_edges(row_pointer, column_index)
     syndrome = np.empty(row_pointer.size - 1, dtype=np.uint8)
-    _bp.syndrome(row_pointer, column_index, np.ascontiguousarray(bits, dtype=np.uint8), syndrome, consecutive)
+    _bp.syndrome(
+        row_pointer,
+        column_index,
+        np.ascontiguousarray(bits, dtype=np.uint8),
+        syndrome,
+        groups.first,
+        groups.wrapped.reshape(-1),
+    )
     return syndrome
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash
+from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed_words, pack_words, toeplitz_hash_words, unpack_words
 from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
 from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
-from caligo_sweep.reconciliation.decoder import KNOWN_SYMBOL, LANES, consecutive_edges, decode_frames, syndrome_of
+from caligo_sweep.reconciliation.decoder import KNOWN_SYMBOL, LANES, decode_frames, group_edges, syndrome_of
 from caligo_sweep.reconciliation.codes import DEFAULT_FRAME_LENGTH, FRAME_GEOMETRY, require_frame_length
 from caligo_sweep.reconciliation.frames import (
     CodeChoice,
@@ -52,8 +52,11 @@ def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSeque
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, frame))
 
 
-def _tag_seed(seed: np.random.SeedSequence, frame: int, payload_bits: int, tag_bits: int) -> np.ndarray:
-    return draw_toeplitz_seed(np.random.default_rng(_frame_seed(seed, frame)), payload_bits, tag_bits)
+def _tag(seed: np.random.SeedSequence, frame: int, payload: np.ndarray, tag_bits: int) -> np.ndarray:
+    """The verification tag of one frame's payload (uint8 0/1): its Toeplitz hash with the frame's public seed."""
+    rng = np.random.default_rng(_frame_seed(seed, frame))
+    seed_words = draw_toeplitz_seed_words(rng, payload.size, tag_bits)
+    return unpack_words(toeplitz_hash_words(pack_words(payload), payload.size, seed_words, tag_bits), tag_bits)
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,14 +112,14 @@ def alice_message(
     code = choice.code()
     bounds = frame_bounds(x.size, choice.payload_bits)
     positions = positions_by_frame_size(code, bounds)
-    consecutive = consecutive_edges(code.row_pointer, code.column_index)
+    groups = group_edges(code.row_pointer, code.column_index)
     syndromes = np.empty((bounds.size - 1, code.n_checks), dtype=np.uint8)
     tags = np.empty((bounds.size - 1, tag_bits), dtype=np.uint8)
     for frame, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
         payload = x.window(start, stop)
         frame_bits = embed(code, payload, positions[payload.size])
-        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits, consecutive)
-        tags[frame] = toeplitz_hash(payload, _tag_seed(seed, frame, payload.size, tag_bits), tag_bits)
+        syndromes[frame] = syndrome_of(code.row_pointer, code.column_index, frame_bits, groups)
+        tags[frame] = _tag(seed, frame, payload, tag_bits)
     return AliceMessage(choice, int(x.size), syndromes, tags, seed)
 
 
@@ -136,8 +139,7 @@ def _decode_task(
     outcomes = []
     for row, frame in enumerate(frames):
         payload = bits[row, positions[int(bounds[frame + 1] - bounds[frame])]]
-        tag_seed = _tag_seed(message.tag_seed, frame, payload.size, message.tags.shape[1])
-        tag = toeplitz_hash(payload, tag_seed, message.tags.shape[1])
+        tag = _tag(message.tag_seed, frame, payload, message.tags.shape[1])
         outcomes.append((payload, bool(converged[row]) and bool(np.array_equal(tag, message.tags[frame])), int(iterations[row])))
     return outcomes
 

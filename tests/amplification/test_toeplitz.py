@@ -100,6 +100,16 @@ def test_bob_hash_by_linearity_equals_hashing_his_string(n_errors):
     np.testing.assert_array_equal(bob_hash(*packed[:2], alice_hash, packed[2], m).unpack(), toeplitz_hash_direct(bob, seed, m))
 
 
+@pytest.mark.parametrize("n_bits", [1, 2, 3, 4, 5, 7, 8, 63, 64, 65, 1000, 262_207])
+def test_the_seed_is_numpys_bounded_uint8_draw(n_bits):
+    # The seed is defined as the bits numpy's own 0/1 draw gives (which fixed every S_0, S_1 and tag so far); the
+    # fast draw from whole uint32 words must give exactly those.
+    expected = np.random.default_rng([n_bits, 1]).integers(0, 2, n_bits, dtype=np.uint8)
+    np.testing.assert_array_equal(draw_toeplitz_seed(np.random.default_rng([n_bits, 1]), n_bits, 1), expected)
+    packed = draw_toeplitz_seed_words(np.random.default_rng([n_bits, 1]), n_bits, 1)
+    np.testing.assert_array_equal(packed, pack_words(expected))
+
+
 @pytest.mark.parametrize(("n", "m"), [(1, 1), (SEED_CHUNK_BITS, 1), (SEED_CHUNK_BITS + 3, 2), (3 * SEED_CHUNK_BITS - 5, 101)])
 def test_the_packed_seed_is_the_one_call_seed(n, m):
     # The chunked draw must continue numpy's one-call stream exactly, or the same seed would give another S_0, S_1.

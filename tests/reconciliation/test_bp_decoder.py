@@ -10,10 +10,11 @@ from caligo_sweep.reconciliation import bob_decode, alice_message, code_for_redu
 from caligo_sweep.reconciliation.codes import family_redundancies, load_code
 from caligo_sweep.reconciliation.construction import build_base_code, lift
 from caligo_sweep.reconciliation.decoder import (
+    GroupEdges,
     channel_llr,
-    consecutive_edges,
     decode_posterior,
     decode_syndrome,
+    group_edges,
     phi,
     syndrome_of,
 )
@@ -156,24 +157,35 @@ def test_syndrome_by_consecutive_groups_is_the_sparse_matrix_product_of_the_ship
         (np.ones(code.column_index.size, dtype=np.int64), code.column_index, code.row_pointer),
         shape=(code.n_checks, code.frame_length),
     )
-    flags = consecutive_edges(code.row_pointer, code.column_index)
-    assert 0.5 < 8 * flags.sum() / flags.size < 1.0  # both paths are exercised
+    groups = group_edges(code.row_pointer, code.column_index)
+    assert groups.first.size == code.column_index.size // 8  # every group of 8 checks has one degree
+    assert 0.5 < np.mean(groups.first >= 0) < 1.0  # both paths are exercised
+    assert groups.wrapped.shape == (np.sum(groups.first < 0), 8)
     for word in np.random.default_rng(frame_length).integers(0, 2, (3, code.frame_length), dtype=np.uint8):
-        np.testing.assert_array_equal(syndrome_of(code.row_pointer, code.column_index, word, flags), (matrix @ word) % 2)
+        np.testing.assert_array_equal(syndrome_of(code.row_pointer, code.column_index, word, groups), (matrix @ word) % 2)
 
 
-def test_consecutive_flags_mark_exactly_the_runs_of_eight():
+def test_group_encoding_marks_exactly_the_runs_of_eight():
     # 10 checks of degree 2 on 20 variables: checks 0-7 read (c, c + 8) except check 5's second edge; checks 8, 9
-    # (a group of 2, never flagged) read (c - 8, c).
+    # (a group of 2, never encoded) read (c - 8, c).
     rows = [(c, c + 8 if c != 5 else 19) for c in range(8)] + [(0, 8), (1, 9)]
     row_pointer = np.arange(0, 21, 2, dtype=np.int64)
     column_index = np.array(rows, dtype=np.int32).ravel()
-    flags = consecutive_edges(row_pointer, column_index)
-    expected = np.zeros(20, dtype=np.uint8)
-    expected[0] = 1  # first edges of checks 0-7 are 0..7; the second edges break at check 5
-    np.testing.assert_array_equal(flags, expected)
+    groups = group_edges(row_pointer, column_index)
+    # first edges of checks 0-7 are 0..7; the second edges break at check 5: row 0 of the table
+    np.testing.assert_array_equal(groups.first, [0, -1])
+    np.testing.assert_array_equal(groups.wrapped, [[8, 9, 10, 11, 12, 19, 14, 15]])
     matrix = np.zeros((10, 20), dtype=np.int64)
     for check, variables in enumerate(rows):
         matrix[check, list(variables)] = 1
     for word in np.random.default_rng(5).integers(0, 2, (8, 20), dtype=np.uint8):
-        np.testing.assert_array_equal(syndrome_of(row_pointer, column_index, word, flags), (matrix @ word) % 2)
+        np.testing.assert_array_equal(syndrome_of(row_pointer, column_index, word, groups), (matrix @ word) % 2)
+
+
+def test_syndrome_refuses_an_encoding_that_reads_outside_the_bits():
+    row_pointer = np.arange(0, 17, 2, dtype=np.int64)
+    column_index = np.array([(c, c + 8) for c in range(8)], dtype=np.int32).ravel()
+    groups = group_edges(row_pointer, column_index)
+    bad = GroupEdges(np.array([0, 9], dtype=np.int32), groups.wrapped)  # 9 .. 16: past the 16 bits
+    with pytest.raises(ValueError, match="not group_edges"):
+        syndrome_of(row_pointer, column_index, np.zeros(16, np.uint8), bad)
