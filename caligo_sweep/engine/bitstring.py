@@ -6,16 +6,19 @@ The layout is the engine's (:mod:`caligo_sweep.engine.bits`): bit ``i`` is bit `
 as they are, and ``np.unpackbits(words.view(np.uint8), count=n, bitorder="little")`` gives one uint8 per bit. Only
 a window (:meth:`PackedBits.window`, e.g. one LDPC frame) is ever unpacked.
 
-A string is built piece by piece (:class:`PackedBitsBuilder`): the pieces are packed whole bytes, and the fewer than
-eight bits left over after a piece wait unpacked for the next one, so that joining never shifts bits.
+A string is built piece by piece (:class:`PackedBitsBuilder`) from packed pieces, each shifted by the bits already
+in the last word; :func:`split_by_mask` files a batch's bits by a packed mask (the C kernel ``_select``) without
+unpacking them.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from caligo_sweep.engine import _select
 from caligo_sweep.engine.packed_bernoulli import WORD_BITS
 #: Each byte value with its bit order reversed (little-order packed bytes to ``numpy.packbits``' default order).
 _BYTE_REVERSED = np.packbits(np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1), axis=1, bitorder="little")[:, 0]
@@ -136,31 +139,66 @@ class PackedBits:
             raise ValueError(f"strings of {self.n_bits} and {other.n_bits} bits cannot be compared")
 
 
+def split_by_mask(values: np.ndarray, mask: np.ndarray, n_bits: int, *, portable: bool = False) -> tuple[PackedBits, PackedBits]:
+    """The first ``n_bits`` bits of ``values`` where ``mask`` is 1, and those where it is 0, in order, packed.
+
+    Parameters
+    ----------
+    values, mask : numpy.ndarray
+        Packed bits (the engine's layout, any dtype whose bytes hold whole 64-bit words, at least ``ceil(n_bits /
+        64)`` of them); bits of ``mask`` past ``n_bits`` are ignored.
+    n_bits : int
+        Bits to split.
+    portable : bool
+        Use the portable loop even where the CPU has BMI2 (same bits; for the tests).
+    """
+    if sys.byteorder != "little":
+        raise RuntimeError("packed bit strings assume a little-endian machine")
+    n_words = -(-n_bits // WORD_BITS)
+    selected, rest = np.empty(n_words + 1, dtype="<u8"), np.empty(n_words + 1, dtype="<u8")
+    n_selected = _select.split(values, mask, n_bits, selected, rest, portable)
+    return (
+        PackedBits(selected[: -(-n_selected // WORD_BITS)], n_selected),
+        PackedBits(rest[: -(-(n_bits - n_selected) // WORD_BITS)], n_bits - n_selected),
+    )
+
+
 class PackedBitsBuilder:
-    """Appends pieces of bits (unpacked, e.g. one batch's filed rounds) into packed bytes (module docstring)."""
+    """Appends pieces of bits (packed, or unpacked 0/1 values) into one packed string (module docstring)."""
 
     def __init__(self) -> None:
-        self._pieces: list[np.ndarray] = []
-        self._tail = np.zeros(0, dtype=np.uint8)
+        self._words: list[np.ndarray] = []  # whole words of the string so far
+        self._tail = np.uint64(0)  # the bits after them, fewer than a word
+        self._tail_bits = 0
         self.size = 0
 
     def append(self, bits: np.ndarray) -> None:
         """Append 0/1 values (uint8 or bool, 1-D)."""
-        new = np.asarray(bits, dtype=np.uint8)
-        self.size += new.size
-        joined = np.concatenate([self._tail, new])
-        whole = joined.size - joined.size % 8
-        if whole:
-            self._pieces.append(np.packbits(joined[:whole], bitorder="little"))
-        self._tail = joined[whole:]
+        self.append_packed(PackedBits.from_bits(np.asarray(bits, dtype=np.uint8)))
+
+    def append_packed(self, bits: PackedBits) -> None:
+        """Append a packed string: its words shifted by the bits already in the last word (no unpacking)."""
+        piece = bits.words
+        shift = self._tail_bits
+        if shift:
+            shifted = np.zeros(piece.size + 1, dtype="<u8")
+            shifted[:-1] = piece << np.uint64(shift)
+            shifted[1:] |= piece >> np.uint64(WORD_BITS - shift)
+            shifted[0] |= self._tail
+            piece = shifted
+        total = shift + bits.n_bits
+        self._words.append(piece[: total // WORD_BITS])
+        self._tail_bits = total % WORD_BITS
+        self._tail = piece[total // WORD_BITS] if self._tail_bits else np.uint64(0)
+        self.size += bits.n_bits
 
     def build(self, n_bits: int | None = None) -> PackedBits:
         """The first ``n_bits`` bits appended (all by default) as a :class:`PackedBits`."""
         n_bits = self.size if n_bits is None else n_bits
         if not 0 <= n_bits <= self.size:
             raise ValueError(f"n_bits must be in [0, {self.size}]; got {n_bits}")
-        packed = np.concatenate([np.zeros(0, dtype=np.uint8), *self._pieces, np.packbits(self._tail, bitorder="little")])
-        words = _bytes_to_words(packed[: -(-n_bits // 8)])
+        words = np.concatenate([np.zeros(0, dtype="<u8"), *self._words, np.array([self._tail], dtype="<u8")])
+        words = words[: -(-n_bits // WORD_BITS)].copy()
         if n_bits % WORD_BITS:
             words[-1] &= np.uint64((1 << (n_bits % WORD_BITS)) - 1)
         return PackedBits(words, n_bits)

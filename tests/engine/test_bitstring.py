@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
+from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder, split_by_mask
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 63, 64, 65, 1000, 4097])
@@ -42,6 +42,36 @@ def test_builder_joins_pieces_of_any_length():
         np.testing.assert_array_equal(builder.build(n_bits).unpack(), whole[:n_bits])
     with pytest.raises(ValueError):
         builder.build(whole.size + 1)
+
+
+def test_builder_joins_packed_pieces_at_every_offset():
+    # Pieces of every length mod 64 after tails of every length mod 64: each one is shifted into place.
+    rng = np.random.default_rng(4)
+    pieces = [rng.integers(0, 2, size, dtype=np.uint8) for size in [*range(0, 130), 4097, 64, 63, 1]]
+    builder = PackedBitsBuilder()
+    for piece in pieces:
+        builder.append_packed(PackedBits.from_bits(piece))
+    np.testing.assert_array_equal(builder.build().unpack(), np.concatenate(pieces))
+
+
+@pytest.mark.parametrize("portable", [False, True])
+@pytest.mark.parametrize("n_bits", [0, 1, 63, 64, 65, 1000, 4096, 10_001])
+def test_split_by_mask_is_boolean_indexing(n_bits, portable):
+    # The OT's filing: a batch's bits where the bases agree and where they differ, in order (numpy's boolean
+    # indexing on the unpacked bits is the reference); mask bits past n_bits are ignored.
+    rng = np.random.default_rng(n_bits)
+    words = -(-n_bits // 64)
+    values, mask = rng.bit_generator.random_raw((2, words))  # uint64 words, every bit uniform
+    bits = np.unpackbits(values.view(np.uint8), count=n_bits, bitorder="little")
+    chosen = np.unpackbits(mask.view(np.uint8), count=n_bits, bitorder="little").astype(bool)
+    selected, rest = split_by_mask(values, mask, n_bits, portable=portable)
+    np.testing.assert_array_equal(selected.unpack(), bits[chosen])
+    np.testing.assert_array_equal(rest.unpack(), bits[~chosen])
+
+
+def test_split_by_mask_refuses_short_buffers():
+    with pytest.raises(ValueError, match="values needs 2 64-bit words"):
+        split_by_mask(np.zeros(1, np.uint64), np.zeros(2, np.uint64), 65)
 
 
 def test_differences_and_equality():
