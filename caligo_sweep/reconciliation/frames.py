@@ -146,8 +146,14 @@ def frame_bounds(n_bits: int, payload_bits: int) -> np.ndarray:
 
 
 def payload_positions(code: LdpcCode, payload_bits: int) -> np.ndarray:
-    """Sorted code positions that carry the payload of a frame with ``payload_bits`` bits."""
-    return np.sort(code.shortening_order[code.frame_length - payload_bits :])
+    """Sorted code positions that carry the payload of a frame with ``payload_bits`` bits.
+
+    The last ``payload_bits`` entries of the code's shortening order, in increasing order (marked in a mask and read
+    back: linear in the frame, where sorting 2^18 positions took 18 ms per call).
+    """
+    carries = np.zeros(code.frame_length, dtype=bool)
+    carries[code.shortening_order[code.frame_length - payload_bits :]] = True
+    return np.flatnonzero(carries)
 
 
 def positions_by_frame_size(code: LdpcCode, bounds: np.ndarray) -> dict[int, np.ndarray]:

@@ -11,6 +11,7 @@ from caligo_sweep.reconciliation.frames import (
     MAX_SHORTENED_FRACTION,
     code_for_redundancy,
     frame_bounds,
+    payload_positions,
     plan_frames,
     plan_leak_bits,
 )
@@ -74,3 +75,12 @@ def test_plans_for_halves_of_1e3_to_1e9_bits_take_2_18_frames_when_they_send_few
     if p <= 0.05:  # 2^18 saves 2-7 % of the leak here: long halves always take it
         assert all(plans[n] == 262144 for n in plans if n >= 1_000_000)
     assert select_code(p, 65536, 10**9).frame_length == 65536  # never longer than configured
+
+
+@pytest.mark.parametrize("payload_bits", [1, 65536 - 9830, 65535, 65536])
+def test_payload_positions_are_the_last_of_the_shortening_order_sorted(payload_bits):
+    # The shortened positions are the first frame_length - payload_bits of the code's shortening order; the payload
+    # goes everywhere else, in increasing order (what Alice's and Bob's frames both assume).
+    code = code_for_redundancy(65536, 0.3).code()
+    positions = payload_positions(code, payload_bits)
+    np.testing.assert_array_equal(positions, np.sort(code.shortening_order[65536 - payload_bits :]))
