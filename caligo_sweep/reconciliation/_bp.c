@@ -6,9 +6,11 @@
  *     R_cv = (-1)^(s_c) * prod_{u != v} sign(T_cu) * phi( sum_{u != v} phi(|T_cu|) ),  phi(t) = log((e^t+1)/(e^t-1)),
  *
  * with T_cu = L_u - R_cu. The schedule is layered (check by check, posteriors L updated at once [2]). Decoding stops
- * after the first pass in which every check holds right after its own update and no hard decision flips (then the
- * signs every check saw are the final ones, so all checks hold at the end). The loop runs without the GIL: frames
- * decode in parallel threads.
+ * after the first pass in which every check holds right after its own update and then either no hard decision
+ * flipped (so the signs every check saw are the final ones) or, tested then by one sweep over the edges, all checks
+ * hold at the end of the pass: the hard decision meets the syndrome. The second case stops a converging frame one
+ * pass earlier than the first alone, which costs a confirming pass. The loop runs without the GIL: frames decode in
+ * parallel threads.
  *
  * phi is tabulated on a grid uniform in log2(t): the float's bit pattern, shifted right, indexes PHI_POINTS_PER_OCTAVE
  * points per octave of t from 2^PHI_MIN_EXPONENT to 2^PHI_MAX_EXPONENT, and its low mantissa bits are the weight of
@@ -150,7 +152,7 @@ static long decode(const Graph *g, float *restrict posterior, float *restrict ch
             }
             unsatisfied += parity;
         }
-        done = unsatisfied == 0 && !flipped;
+        done = unsatisfied == 0 && (!flipped || satisfies(g, posterior, g->syndrome, 1));
     }
     *converged = done || satisfies(g, posterior, g->syndrome, 1);
     return iterations;

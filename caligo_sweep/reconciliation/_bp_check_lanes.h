@@ -78,8 +78,9 @@ static void decode_checks(const FrameBatch *b, CheckPass pass, int max_degree, C
         int done = 0;
         while (used < b->max_iterations && !done) {
             used++;
-            done = pass(g->row_pointer, s->variables.first, s->variables.wrapped, g->n_checks, syndrome, s->posterior,
-                        s->messages, s->work, max_degree);
+            const int outcome = pass(g->row_pointer, s->variables.first, s->variables.wrapped, g->n_checks, syndrome,
+                                     s->posterior, s->messages, s->work, max_degree);
+            done = outcome == PASS_SETTLED || (outcome == PASS_HELD && satisfies(g, s->posterior, syndrome, 1));
         }
         b->iterations[frame] = used;
         b->converged[frame] = done || satisfies(g, s->posterior, syndrome, 1);

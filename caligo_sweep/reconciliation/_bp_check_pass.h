@@ -18,8 +18,9 @@ static inline const int32_t *WRAPPED_LANES(const int32_t *wrapped, int32_t encod
     return wrapped + LANES * (-1 - (Py_ssize_t)encoded);
 }
 
-/* One pass; returns nonzero when every check held right after its update and no hard decision changed (the
- * stopping rule of decode()). scratch holds 3 * max_degree vf. */
+/* One pass; returns PASS_SETTLED when every check held right after its update and no hard decision changed,
+ * PASS_HELD when they held but some decision changed, else PASS_GOING (the stopping rule of decode() needs the first,
+ * or the second and all checks holding at the end). scratch holds 3 * max_degree vf. */
 static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict group_first,
                       const int32_t *restrict wrapped, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
                       float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree) {
@@ -73,7 +74,7 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         }
         unsatisfied |= parity; /* parity is -1 where the check fails */
     }
-    int stop = 1;
-    for (int lane = 0; lane < LANES; lane++) stop &= unsatisfied[lane] == 0 && any_flip[lane] == 0;
-    return stop;
+    int held = 1, settled = 1;
+    for (int lane = 0; lane < LANES; lane++) held &= unsatisfied[lane] == 0, settled &= any_flip[lane] == 0;
+    return held ? (settled ? PASS_SETTLED : PASS_HELD) : PASS_GOING;
 }

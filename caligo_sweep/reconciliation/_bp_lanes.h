@@ -13,6 +13,9 @@ typedef int32_t vi __attribute__((vector_size(4 * LANES)));
 typedef uint32_t vu __attribute__((vector_size(4 * LANES)));
 typedef uint8_t vu8 __attribute__((vector_size(LANES)));
 
+/* What a check pass saw (see _bp_check_pass.h). */
+enum { PASS_GOING, PASS_HELD, PASS_SETTLED };
+
 #define splat_f(x) ((vf){0} + (x))
 #define splat_i(x) ((vi){0} + (x))
 
@@ -187,7 +190,9 @@ static void decode_lanes(const FrameBatch *b, LanePass pass, int max_degree, vf 
             const Py_ssize_t frame = lane_frame[lane];
             if (frame < 0) continue;
             used[lane]++;
-            const int done = unsatisfied[lane] == 0 && flipped[lane] == 0;
+            const int done = unsatisfied[lane] == 0 &&
+                             (flipped[lane] == 0 ||
+                              satisfies(b->graph, (const float *)posterior + lane, syndrome + lane, LANES));
             if (!done && used[lane] < b->max_iterations) continue;
             b->iterations[frame] = used[lane];
             b->converged[frame] = done || satisfies(b->graph, (const float *)posterior + lane, syndrome + lane, LANES);

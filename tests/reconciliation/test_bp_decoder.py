@@ -189,3 +189,23 @@ def test_syndrome_refuses_an_encoding_that_reads_outside_the_bits():
     bad = GroupEdges(np.array([0, 9], dtype=np.int32), groups.wrapped)  # 9 .. 16: past the 16 bits
     with pytest.raises(ValueError, match="not group_edges"):
         syndrome_of(row_pointer, column_index, np.zeros(16, np.uint8), bad)
+
+
+def test_decoding_stops_at_the_pass_that_meets_the_syndrome_not_one_later():
+    # A pass after which the hard decision meets the syndrome ends decoding (checked when every check held right
+    # after its own update), so the pass before the last one mostly still misses it. A rule that waited for a pass
+    # without flips would spend one more pass: every frame would meet the syndrome a pass before it stopped.
+    code = code_for_redundancy(16384, 0.3).code()
+    rng = np.random.default_rng(7)
+    missed = []
+    for _ in range(40):
+        x = rng.integers(0, 2, code.frame_length, dtype=np.uint8)
+        y = x ^ (rng.random(code.frame_length) < 0.03).astype(np.uint8)
+        target = syndrome_of(code.row_pointer, code.column_index, x)
+        llr = channel_llr(y, 0.03)
+        posterior, passes, converged = decode_posterior(code.row_pointer, code.column_index, llr, target, 200)
+        assert converged and np.array_equal(posterior < 0, x == 1)
+        before, _, _ = decode_posterior(code.row_pointer, code.column_index, llr, target, passes - 1)
+        decision = (before < 0).astype(np.uint8)
+        missed.append(not np.array_equal(syndrome_of(code.row_pointer, code.column_index, decision), target))
+    assert np.mean(missed) >= 0.75
