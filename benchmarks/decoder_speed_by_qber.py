@@ -4,10 +4,11 @@
     PYTHONPATH=/path/to/old/checkout python benchmarks/decoder_speed_by_qber.py  # an older decoder
 
 The frames (seeded, the same for every checkout), the QBERs and the efficiency levels come from the table given
-(``--table``, default: the one beside this script), and only ``alice_message``, ``bob_decode`` and ``code_for_redundancy``, which every
-version since the C decoder has, are imported from ``caligo_sweep``: so putting an older checkout (with its C
-extension built, e.g. by ``gcc -O3 -fno-math-errno -ffp-contract=off -shared -fPIC``) first on ``PYTHONPATH``
-measures its decoder on the same frames as today's. Prints QBER, f and Mbit/s per core (best of 3).
+(``--table``, default: the one beside this script), and only ``alice_message``, ``bob_decode`` and
+``code_for_redundancy``, which every version since the C decoder has, are imported from ``caligo_sweep``: so putting
+an older checkout (with its C extension built, e.g. by ``gcc -O3 -fno-math-errno -ffp-contract=off -shared -fPIC``)
+first on ``PYTHONPATH`` measures its decoder on the same frames as today's. Prints QBER, f and Mbit/s per core (best
+of 3).
 """
 
 from __future__ import annotations

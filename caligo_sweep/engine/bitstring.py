@@ -139,7 +139,9 @@ class PackedBits:
             raise ValueError(f"strings of {self.n_bits} and {other.n_bits} bits cannot be compared")
 
 
-def split_by_mask(values: np.ndarray, mask: np.ndarray, n_bits: int, *, portable: bool = False) -> tuple[PackedBits, PackedBits]:
+def split_by_mask(
+    values: np.ndarray, mask: np.ndarray, n_bits: int, *, portable: bool = False
+) -> tuple[PackedBits, PackedBits]:
     """The first ``n_bits`` bits of ``values`` where ``mask`` is 1, and those where it is 0, in order, packed.
 
     Parameters

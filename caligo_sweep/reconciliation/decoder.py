@@ -9,10 +9,11 @@ most likely ``x``. Messages are log-likelihood ratios ``log P(x_v = 0) / P(x_v =
 with ``T_cu = L_u - R_cu`` the variable-to-check message. The schedule is layered (check by check, posteriors ``L``
 updated at once [2]_), which converges in about half the iterations of flooding. Decoding stops after the first pass
 in which every check holds right after its own update and then no bit flipped or, checked once over the edges, the
-hard decision satisfies every check at the end of the pass (so a converging frame spends no pass confirming it). Messages are float32 and edges are stored check by
-check (compressed rows), so a check's edges are contiguous in memory. ``phi`` comes from a table uniform in
-``log2(t)`` (relative error below about 1e-4 over the range that carries information), and the sum over all inputs
-but one is formed from prefix and suffix sums; :func:`phi` exposes the kernel's ``phi`` for the tests. The loop is the C extension
+hard decision satisfies every check at the end of the pass (so a converging frame spends no pass confirming it).
+Messages are float32 and edges are stored check by check (compressed rows), so a check's edges are contiguous in
+memory. ``phi`` comes from a table uniform in ``log2(t)`` (relative error below about 1e-4 over the range that
+carries information), and the sum over all inputs but one is formed from prefix and suffix sums; :func:`phi` exposes
+the kernel's ``phi`` for the tests. The loop is the C extension
 ``caligo_sweep/reconciliation/_bp.c`` (built by ``pip install``); it releases the GIL, so frames decode in threads.
 
 References

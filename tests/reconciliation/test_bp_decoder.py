@@ -162,7 +162,8 @@ def test_syndrome_by_consecutive_groups_is_the_sparse_matrix_product_of_the_ship
     assert 0.5 < np.mean(groups.first >= 0) < 1.0  # both paths are exercised
     assert groups.wrapped.shape == (np.sum(groups.first < 0), 8)
     for word in np.random.default_rng(frame_length).integers(0, 2, (3, code.frame_length), dtype=np.uint8):
-        np.testing.assert_array_equal(syndrome_of(code.row_pointer, code.column_index, word, groups), (matrix @ word) % 2)
+        syndrome = syndrome_of(code.row_pointer, code.column_index, word, groups)
+        np.testing.assert_array_equal(syndrome, (matrix @ word) % 2)
 
 
 def test_group_encoding_marks_exactly_the_runs_of_eight():
