@@ -101,6 +101,14 @@ static int satisfies(const Graph *g, const float *posterior, const uint8_t *synd
     return 1;
 }
 
+/* The stopping rule (see the header) after a pass in which every check held right after its own update (held) and
+ * no hard decision changed (settled): the decision at the end of the pass is final when both hold, or when checks
+ * held and it meets the syndrome (one sweep over the edges, only then). */
+static int pass_ends_decoding(int held, int settled, const Graph *g, const float *posterior, const uint8_t *syndrome,
+                              Py_ssize_t stride) {
+    return held && (settled || satisfies(g, posterior, syndrome, stride));
+}
+
 /* One decoding; posterior holds the channel LLRs on entry and the final LLRs on return. Scratch: check_messages
  * (one per edge, zeroed here) and four arrays of the largest row degree. Returns the passes used. */
 static long decode(const Graph *g, float *restrict posterior, float *restrict check_messages, float *restrict scratch,
@@ -152,7 +160,7 @@ static long decode(const Graph *g, float *restrict posterior, float *restrict ch
             }
             unsatisfied += parity;
         }
-        done = unsatisfied == 0 && (!flipped || satisfies(g, posterior, g->syndrome, 1));
+        done = pass_ends_decoding(unsatisfied == 0, !flipped, g, posterior, g->syndrome, 1);
     }
     *converged = done || satisfies(g, posterior, g->syndrome, 1);
     return iterations;

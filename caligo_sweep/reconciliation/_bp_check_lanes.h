@@ -78,9 +78,10 @@ static void decode_checks(const FrameBatch *b, CheckPass pass, int max_degree, C
         int done = 0;
         while (used < b->max_iterations && !done) {
             used++;
-            const int outcome = pass(g->row_pointer, s->variables.first, s->variables.wrapped, g->n_checks, syndrome,
-                                     s->posterior, s->messages, s->work, max_degree);
-            done = outcome == PASS_SETTLED || (outcome == PASS_HELD && satisfies(g, s->posterior, syndrome, 1));
+            int held, settled;
+            pass(g->row_pointer, s->variables.first, s->variables.wrapped, g->n_checks, syndrome, s->posterior,
+                 s->messages, s->work, max_degree, &held, &settled);
+            done = pass_ends_decoding(held, settled, g, s->posterior, syndrome, 1);
         }
         b->iterations[frame] = used;
         b->converged[frame] = done || satisfies(g, s->posterior, syndrome, 1);

@@ -18,12 +18,12 @@ static inline const int32_t *WRAPPED_LANES(const int32_t *wrapped, int32_t encod
     return wrapped + LANES * (-1 - (Py_ssize_t)encoded);
 }
 
-/* One pass; returns PASS_SETTLED when every check held right after its update and no hard decision changed,
- * PASS_HELD when they held but some decision changed, else PASS_GOING (the stopping rule of decode() needs the first,
- * or the second and all checks holding at the end). scratch holds 3 * max_degree vf. */
-static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict group_first,
-                      const int32_t *restrict wrapped, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
-                      float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree) {
+/* One pass; *held: every check held right after its update, *settled: no hard decision changed (what the stopping
+ * rule, pass_ends_decoding() in _bp.c, reads). scratch holds 3 * max_degree vf. */
+static void CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restrict group_first,
+                       const int32_t *restrict wrapped, Py_ssize_t n_checks, const uint8_t *restrict syndrome,
+                       float *restrict posterior, vf *restrict check_messages, vf *restrict scratch, int max_degree,
+                       int *held, int *settled) {
     vf *restrict incoming = scratch, *restrict prefix = scratch + max_degree;
     vf *restrict incoming_phi = scratch + 2 * max_degree;
     const vi no_sign = splat_i(INT32_MAX);
@@ -74,7 +74,6 @@ static int CHECK_PASS(const int64_t *restrict row_pointer, const int32_t *restri
         }
         unsatisfied |= parity; /* parity is -1 where the check fails */
     }
-    int held = 1, settled = 1;
-    for (int lane = 0; lane < LANES; lane++) held &= unsatisfied[lane] == 0, settled &= any_flip[lane] == 0;
-    return held ? (settled ? PASS_SETTLED : PASS_HELD) : PASS_GOING;
+    *held = *settled = 1;
+    for (int lane = 0; lane < LANES; lane++) *held &= unsatisfied[lane] == 0, *settled &= any_flip[lane] == 0;
 }

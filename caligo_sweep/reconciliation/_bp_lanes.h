@@ -13,9 +13,6 @@ typedef int32_t vi __attribute__((vector_size(4 * LANES)));
 typedef uint32_t vu __attribute__((vector_size(4 * LANES)));
 typedef uint8_t vu8 __attribute__((vector_size(LANES)));
 
-/* What a check pass saw (see _bp_check_pass.h). */
-enum { PASS_GOING, PASS_HELD, PASS_SETTLED };
-
 #define splat_f(x) ((vf){0} + (x))
 #define splat_i(x) ((vi){0} + (x))
 
@@ -105,8 +102,8 @@ static void build_phi_lane_table(void) {
 typedef void (*LanePass)(const int64_t *, const int32_t *, Py_ssize_t, const uint8_t *, vf *, vf *, vf *, int,
                          vi *, vi *);
 
-typedef int (*CheckPass)(const int64_t *, const int32_t *, const int32_t *, Py_ssize_t, const uint8_t *, float *,
-                         vf *, vf *, int);
+typedef void (*CheckPass)(const int64_t *, const int32_t *, const int32_t *, Py_ssize_t, const uint8_t *, float *,
+                          vf *, vf *, int, int *, int *);
 
 /* Whether the CPU runs the AVX2 builds (and portable is not asked for). */
 static int use_avx2(int portable) {
@@ -190,9 +187,8 @@ static void decode_lanes(const FrameBatch *b, LanePass pass, int max_degree, vf 
             const Py_ssize_t frame = lane_frame[lane];
             if (frame < 0) continue;
             used[lane]++;
-            const int done = unsatisfied[lane] == 0 &&
-                             (flipped[lane] == 0 ||
-                              satisfies(b->graph, (const float *)posterior + lane, syndrome + lane, LANES));
+            const int done = pass_ends_decoding(unsatisfied[lane] == 0, flipped[lane] == 0, b->graph,
+                                                (const float *)posterior + lane, syndrome + lane, LANES);
             if (!done && used[lane] < b->max_iterations) continue;
             b->iterations[frame] = used[lane];
             b->converged[frame] = done || satisfies(b->graph, (const float *)posterior + lane, syndrome + lane, LANES);
