@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed_words, pack_words, toeplitz_hash_words, unpack_words
+from caligo_sweep.amplification.toeplitz import draw_toeplitz_seed, toeplitz_hash
 from caligo_sweep.engine.bitstring import PackedBits, PackedBitsBuilder
 from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.physics.checks import require_in_interval, require_integer, require_positive_integer
@@ -55,8 +55,7 @@ def _frame_seed(seed: np.random.SeedSequence, frame: int) -> np.random.SeedSeque
 def _tag(seed: np.random.SeedSequence, frame: int, payload: np.ndarray, tag_bits: int) -> np.ndarray:
     """The verification tag of one frame's payload (uint8 0/1): its Toeplitz hash with the frame's public seed."""
     rng = np.random.default_rng(_frame_seed(seed, frame))
-    seed_words = draw_toeplitz_seed_words(rng, payload.size, tag_bits)
-    return unpack_words(toeplitz_hash_words(pack_words(payload), payload.size, seed_words, tag_bits), tag_bits)
+    return toeplitz_hash(payload, draw_toeplitz_seed(rng, payload.size, tag_bits), tag_bits)
 
 
 @dataclass(frozen=True, eq=False)
