@@ -5,9 +5,8 @@ fewer frames, a smaller QBER grid; it writes ``*_quick`` files and leaves the sh
 is given) or ``--speed-only`` (items 2-4 alone, at the shipped table's QBER-5 % level; about 1 minute).
 ``--lengths 262144`` re-measures only the listed frame lengths and keeps the shipped rows of the others (the 2^18
 rows: about 70 minutes); each length gets the same number of bits per level (400 frames of 2^16, 100 of 2^18).
-``--by-qber`` prints, instead, the one-thread decoder throughput at every QBER of the shipped table for 2^16 and
-2^18 frames, each at its measured f (about 3 minutes). ``--whole-runs 1e7`` prints, instead, the row's
-``ec_efficiency`` of whole runs at QBER 1-10 % with frames up to 2^16 and up to 2^18, beside the finite-length limit of the code length used, and the OT length that
+``--whole-runs 1e7`` prints, instead, the row's ``ec_efficiency`` of whole runs at QBER 1-10 % with frames up to
+2^16 and up to 2^18, beside the finite-length limit of the code length used, and the OT length that
 ``reconciliation=model`` gives on the same sampled bits (about 1 minute). Prints and writes
 (``docs/``, next to the README's other figure):
 
@@ -48,20 +47,16 @@ from scipy.stats import beta, norm
 from caligo_sweep.amplification import draw_toeplitz_seed, toeplitz_hash
 from caligo_sweep.entropy import binary_entropy
 from caligo_sweep.reconciliation import FRAME_GEOMETRY, alice_message, bob_decode
-from caligo_sweep.reconciliation.frames import CodeChoice, code_for_redundancy, embed, payload_positions
+from caligo_sweep.reconciliation.frames import embed, payload_positions
 from caligo_sweep.reconciliation.model import TABLE_PATH, lookup
 from caligo_sweep.reconciliation.reconcile import DEFAULT_MAX_ITERATIONS, DEFAULT_TAG_BITS
+from decoder_speed_by_qber import choice_for_efficiency, noisy_strings
 
 RESULTS = Path(__file__).resolve().parents[1] / "docs"
 QBERS = (0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11)
 QUICK_QBERS = (0.01, 0.03, 0.05, 0.08, 0.11)
 EFFICIENCY_STEP = 0.005
 MAX_FER = 0.01
-
-
-def _strings(rng: np.random.Generator, n_bits: int, p: float) -> tuple[np.ndarray, np.ndarray]:
-    x = rng.integers(0, 2, n_bits, dtype=np.uint8)
-    return x, x ^ (rng.random(n_bits) < p).astype(np.uint8)
 
 
 def finite_length_limit(p: float, n_bits: int, fer: float = MAX_FER) -> float:
@@ -74,13 +69,6 @@ def finite_length_limit(p: float, n_bits: int, fer: float = MAX_FER) -> float:
     return float(rate / binary_entropy(p))
 
 
-def choice_for_efficiency(frame_length: int, p: float, efficiency: float) -> CodeChoice:
-    """The code whose full frames send ``efficiency * h(p)`` syndrome and tag bits per payload bit (to a bit)."""
-    target = efficiency * binary_entropy(p)
-    choice = code_for_redundancy(frame_length, target - DEFAULT_TAG_BITS / frame_length)
-    return code_for_redundancy(frame_length, target - DEFAULT_TAG_BITS / choice.payload_bits)
-
-
 def run_level(frame_length: int, p: float, level: float, n_frames: int, rng, n_jobs: int) -> dict | None:
     """Decode up to ``n_frames`` frames at one efficiency level; None as soon as more than 1 % of them failed."""
     allowed = int(np.floor(MAX_FER * n_frames))
@@ -89,7 +77,7 @@ def run_level(frame_length: int, p: float, level: float, n_frames: int, rng, n_j
     iterations = []
     while frames < n_frames:
         count = min(8 * n_jobs, n_frames - frames)
-        x, y = _strings(rng, count * choice.payload_bits, p)
+        x, y = noisy_strings(rng, count * choice.payload_bits, p)
         message = alice_message(x, choice, np.random.SeedSequence(int(rng.integers(2**63))))
         result = bob_decode(y, message, p, n_jobs)
         errors += result.frame_errors
@@ -162,26 +150,13 @@ def efficiency_table(frame_length: int, qbers, n_frames: int, confirm_frames: in
     return sorted(rows, key=lambda row: row["qber"])
 
 
-def throughput_by_qber(frame_length: int, n_frames: int, rng) -> list[tuple[float, float, float]]:
-    """One-thread decoder Mbit/s (best of 3) at every QBER of the shipped table, each at its measured f."""
-    rows = []
-    for p in QBERS:
-        level = lookup(p, frame_length).efficiency
-        choice = choice_for_efficiency(frame_length, p, level)
-        x, y = _strings(rng, n_frames * choice.payload_bits, p)
-        message = alice_message(x, choice, 11)
-        bob_decode(y, message, p, 1)  # warm up (lifted code in the cache)
-        rows.append((p, level, max(bob_decode(y, message, p, 1).decoder_mbit_per_s for _ in range(3))))
-    return rows
-
-
 def throughput(frame_length: int, level: float, n_frames: int, rng) -> dict:
     """Decoder Mbit/s at QBER 5 % (efficiency ``level``) in 1 and 2 threads, and the ldpc package on the same frames."""
     from ldpc import BpDecoder
 
     p = 0.05
     choice = choice_for_efficiency(frame_length, p, level)
-    x, y = _strings(rng, n_frames * choice.payload_bits, p)
+    x, y = noisy_strings(rng, n_frames * choice.payload_bits, p)
     message = alice_message(x, choice, 11)
     bob_decode(y, message, p, 2)  # warm up (lifted code in the cache)
     one = two = 0.0
@@ -376,10 +351,6 @@ def main() -> None:
         "--speed-only", action="store_true", help="skip the search; time the decoder at the shipped table's QBER-5 %% level"
     )
     parser.add_argument(
-        "--by-qber", action="store_true",
-        help="only the one-thread decoder throughput at every QBER of the shipped table, 2^16 and 2^18 frames",
-    )
-    parser.add_argument(
         "--whole-runs", type=float, default=None, metavar="PAIRS",
         help="only the whole-run comparison: ec_efficiency of runs of PAIRS pairs (e.g. 1e7) with frames up to 2^16 and 2^18",
     )
@@ -389,12 +360,6 @@ def main() -> None:
         whole_runs(int(args.whole_runs))
         return
     rng = np.random.default_rng(np.random.SeedSequence(2024))
-    if args.by_qber:
-        for frame_length, n_frames in ((65536, 64), (262144, 16)):
-            for p, level, rate in throughput_by_qber(frame_length, n_frames, rng):
-                print(f"decoder at QBER {100 * p:4.1f} %, n={frame_length}, f={level:.4f}: {rate:.2f} Mbit/s per core "
-                      f"{load_note()}", flush=True)
-        return
     if args.speed_only:
         level = lookup(0.05, 65536).efficiency  # the shipped table's measured f at QBER 5 %
     else:
