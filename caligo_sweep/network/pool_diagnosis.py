@@ -6,10 +6,11 @@ runs ACP with purification on the 20-node bottleneck (first traffic matrix, Tabl
 shipped, and with the two hubs allowed ``--hub-max-memory-acp`` ACP memories instead of MAX_MEMORY_ACP (every other
 node keeps it). For each link that the requests use it prints the single-heralded generations started, the pairs
 heralded and the pairs that requests took, per request (for the hub-hub link (0, 10), which every request crosses,
-the last is the share of requests that found it pre-generated), and for each run the mean and median TTS. The counts come from :class:`CountedGeneration`, a subclass of
-the model's :class:`~caligo_sweep.network.acp_protocol.ContinuousGeneration` that only counts (same seed, same
-requests); :class:`HubCappedGeneration` changes only the hubs' cap. A diagnosis, not a configuration: the shipped
-engine reads MAX_MEMORY_ACP as the paper defines it, at every node.
+the last is the share of requests that found it pre-generated), and for each run the mean and median TTS. The counts
+come from :class:`CountedGeneration`, a subclass of the model's
+:class:`~caligo_sweep.network.acp_protocol.ContinuousGeneration` that only counts (same seed, same requests);
+:class:`HubCappedGeneration` changes only the hubs' cap. A diagnosis, not a configuration: the shipped engine reads
+MAX_MEMORY_ACP as the paper defines it, at every node.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ class HubCappedGeneration(CountedGeneration):
         return self.hub_max_memory_acp if node in self.hubs else super().max_memory_acp(node)
 
 
-def diagnose(settings: AcpSettings, seed: int, hub_max_memory_acp: int | None = None) -> tuple[AcpResult, CountedGeneration]:
+def diagnose(
+    settings: AcpSettings, seed: int, hub_max_memory_acp: int | None = None
+) -> tuple[AcpResult, CountedGeneration]:
     """One model run with counting (and, if ``hub_max_memory_acp`` is given, the hubs' cap changed)."""
     built: list[CountedGeneration] = []
 
