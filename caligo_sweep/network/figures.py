@@ -15,10 +15,13 @@ from matplotlib.figure import Figure
 from caligo_sweep.network.result import AcpResult
 
 
-def binned_series(results: list[AcpResult], bin_s: float) -> pd.DataFrame:
-    """Per strategy and time bin: seed-mean and min/max of per-seed bin means of ``tts_ms`` and ``fidelity``."""
-    frame = pd.concat([result.requests_frame() for result in results], ignore_index=True)
-    frame = frame[frame["served"]].assign(bin_start_s=lambda f: np.floor(f["start_s"] / bin_s) * bin_s)
+def binned_series(requests: pd.DataFrame, bin_s: float) -> pd.DataFrame:
+    """Per strategy and time bin: seed-mean and min/max of per-seed bin means of ``tts_ms`` and ``fidelity``.
+
+    ``requests`` is the concatenation of runs' ``AcpResult.requests_frame()`` (columns strategy, seed, served,
+    start_s, tts_ms, fidelity).
+    """
+    frame = requests[requests["served"]].assign(bin_start_s=lambda f: np.floor(f["start_s"] / bin_s) * bin_s)
     per_seed = frame.groupby(["strategy", "seed", "bin_start_s"])[["tts_ms", "fidelity"]].mean().reset_index()
     return per_seed.groupby(["strategy", "bin_start_s"])[["tts_ms", "fidelity"]].agg(["mean", "min", "max"])
 
@@ -35,10 +38,17 @@ def draw_tts_fidelity(results: list[AcpResult], bin_s: float = 1.0, title: str =
     title : str
         Figure title.
     """
-    series = binned_series(results, bin_s)
+    requests = pd.concat([result.requests_frame() for result in results], ignore_index=True)
+    change = results[0].settings.traffic_change_s if results else None
+    return draw_request_series(requests, change, bin_s, title)
+
+
+def draw_request_series(requests: pd.DataFrame, change_s: float | None, bin_s: float, title: str = "") -> Figure:
+    """``draw_tts_fidelity`` from the runs' per-request table (``binned_series``), with the traffic change at
+    ``change_s`` seconds (None: no change)."""
+    series = binned_series(requests, bin_s)
     figure = Figure(figsize=(11.0, 4.2), layout="constrained")
     axes = figure.subplots(1, 2)
-    change = results[0].settings.traffic_change_s if results else None
     for index, strategy in enumerate(series.index.get_level_values("strategy").unique()):
         part = series.loc[strategy]
         times = part.index.to_numpy() + bin_s / 2.0
@@ -48,8 +58,8 @@ def draw_tts_fidelity(results: list[AcpResult], bin_s: float = 1.0, title: str =
     for ax, label in zip(axes, ("(a) time-to-serve (ms)", "(b) end-to-end fidelity")):
         ax.set_xlabel("request start time (s)")
         ax.set_ylabel(label)
-        if change is not None:
-            ax.axvline(change, color="grey", ls="--", lw=1.0)
+        if change_s is not None:
+            ax.axvline(change_s, color="grey", ls="--", lw=1.0)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     if title:
