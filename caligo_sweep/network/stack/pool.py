@@ -62,7 +62,7 @@ class PairPool:
         self.network = generation.network
         self.manager = generation.owner.resource_manager
         self.waiting: dict[str, list[Any]] = {}
-        self.pumping: dict[int, int] = {}  # kept memory index -> measured memory index, per round under way
+        self.pumping: set[int] = set()
         self.purifications_attempted = 0
         self.purifications_succeeded = 0
 
@@ -73,16 +73,8 @@ class PairPool:
             self.manager.load(Rule(PUMP_PRIORITY, action, condition, {}, {"pool": self}))
 
     def is_idle(self, info: MemoryInfo) -> bool:
-        """Whether ``info`` is a pre-generated pair of ACP's, held, idle, promised to no request and in no pumping
-        round under way (an offered pair of a round would be swapped before the round's other end starts, and
-        SeQUeNCe's BBPSSW refuses memories whose partners differ)."""
-        return (
-            info.state in HELD_STATES
-            and info.index in self.generation.held
-            and info.index not in self.generation.claimed
-            and info.index not in self.pumping
-            and info.index not in self.pumping.values()
-        )
+        """Whether ``info`` is a pre-generated pair of ACP's, held, idle and promised to no request."""
+        return info.state in HELD_STATES and info.index in self.generation.held and info.index not in self.generation.claimed
 
     def _idle_pairs(self, neighbour: str) -> list[MemoryInfo]:
         pairs = [info for info in self.manager.memory_manager if self.is_idle(info) and info.remote_node == neighbour]
@@ -91,7 +83,7 @@ class PairPool:
     def pump_candidates(self, info: MemoryInfo, manager: MemoryManager) -> list[MemoryInfo]:
         """See ``pump_request_condition``; also books the outcome of a round whose kept pair comes back."""
         if info.index in self.pumping:
-            del self.pumping[info.index]  # the round ended: both memories are free again
+            self.pumping.discard(info.index)
             if info.state in (MemoryInfo.PURIFIED, MemoryInfo.RAW):  # ENTANGLED: the other end could not pair
                 self.purifications_attempted += 1
                 self.purifications_succeeded += info.state == MemoryInfo.PURIFIED
@@ -100,7 +92,7 @@ class PairPool:
         idle = self._idle_pairs(info.remote_node)
         if len(idle) < 2:
             return []
-        self.pumping[idle[-1].index] = idle[-2].index
+        self.pumping.add(idle[-1].index)
         return [idle[-1], idle[-2]]
 
     # --- Check EP ---------------------------------------------------------------------------------------------
