@@ -68,6 +68,11 @@ PAPER = {
 }
 
 
+def case_variants(case: str, strategies: set[str] | None = None) -> list[dict]:
+    """The strategy variants of ``case``: all, or those whose strategy is in ``strategies``."""
+    return [variant for variant in VARIANTS[case] if strategies is None or variant["strategy"] in strategies]
+
+
 def run_case(
     case: str,
     seeds: int,
@@ -79,8 +84,8 @@ def run_case(
     """Run the strategy variants of ``case`` (all, or those of ``strategies``) for seeds ``first_seed`` to
     ``first_seed + seeds - 1`` in parallel (joblib, loky)."""
     base = BASE[case] if base is None else base
-    variants = [v for v in VARIANTS[case] if strategies is None or v["strategy"] in strategies]
-    jobs = [(replace(base, **variant), seed) for variant in variants for seed in range(first_seed, first_seed + seeds)]
+    seed_range = range(first_seed, first_seed + seeds)
+    jobs = [(replace(base, **variant), seed) for variant in case_variants(case, strategies) for seed in seed_range]
     return Parallel(n_jobs=n_jobs)(delayed(run_network)(settings, seed) for settings, seed in jobs)
 
 
@@ -109,7 +114,7 @@ def compare_with_paper(case: str, requests: pd.DataFrame, change_s: float | None
     return table
 
 
-def pool(planned: list[tuple[str, int]], earlier: list[pd.DataFrame]) -> None:
+def refuse_repeated_runs(planned: list[tuple[str, int]], earlier: list[pd.DataFrame]) -> None:
     """Refuse (SystemExit, one line) a (strategy, seed) that the planned runs and the earlier request tables, or two
     earlier tables, both hold, so that no run is counted twice; checked before anything runs."""
     keys = [pd.DataFrame(planned, columns=["strategy", "seed"])]
@@ -154,9 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     if strategies is not None and not strategies <= set(allowed):
         parser.error(f"--strategies must name strategies of case {args.case} among {allowed}; got {args.strategies!r}")
     earlier = [pd.read_csv(path) for path in args.add]
-    variants = [v for v in VARIANTS[args.case] if strategies is None or v["strategy"] in strategies]
-    labels = [strategy_label(replace(base, **variant)) for variant in variants]
-    pool([(label, seed) for label in labels for seed in range(args.first_seed, args.first_seed + args.seeds)], earlier)
+    labels = [strategy_label(replace(base, **variant)) for variant in case_variants(args.case, strategies)]
+    refuse_repeated_runs([(label, seed) for label in labels for seed in range(args.first_seed, args.first_seed + args.seeds)], earlier)
     results = run_case(args.case, args.seeds, args.n_jobs, base, strategies, args.first_seed)
     requests = pd.concat([r.requests_frame() for r in results] + earlier, ignore_index=True)
     table = compare_with_paper(args.case, requests, base.traffic_change_s)
