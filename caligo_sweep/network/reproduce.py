@@ -160,7 +160,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--strategies must name strategies of case {args.case} among {allowed}; got {args.strategies!r}")
     earlier = [pd.read_csv(path) for path in args.add]
     labels = [strategy_label(replace(base, **variant)) for variant in case_variants(args.case, strategies)]
-    refuse_repeated_runs([(label, seed) for label in labels for seed in range(args.first_seed, args.first_seed + args.seeds)], earlier)
+    seed_range = range(args.first_seed, args.first_seed + args.seeds)
+    refuse_repeated_runs([(label, seed) for label in labels for seed in seed_range], earlier)
     results = run_case(args.case, args.seeds, args.n_jobs, base, strategies, args.first_seed)
     requests = pd.concat([r.requests_frame() for r in results] + earlier, ignore_index=True)
     table = compare_with_paper(args.case, requests, base.traffic_change_s)
