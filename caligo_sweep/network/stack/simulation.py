@@ -19,6 +19,7 @@ from caligo_sweep.network.stack.context import StackNetwork
 from caligo_sweep.network.stack.network_config import network_config, node_index
 from caligo_sweep.network.stack.pregenerated import PregeneratedPairs
 from caligo_sweep.network.stack.requests import RequestService
+from caligo_sweep.network.stack.rule_expiry import install as install_rule_expiry
 from caligo_sweep.network.topology import Topology
 from caligo_sweep.physics.checks import require_integer
 
@@ -63,6 +64,7 @@ def build_network(settings: AcpSettings, seed: int, topology: Topology | None = 
     routers = sorted(built.get_nodes_by_type(RouterNetTopo.QUANTUM_ROUTER), key=lambda node: node_index(node.name))
     for router in routers:  # RouterNetTopo (1.3.1) reads neither node key of the config; BBPSSW_BDS and BDS swapping
         router.gate_fid, router.meas_fid = settings.gate_fidelity, settings.measure_fidelity  # read these
+        install_rule_expiry(router)
     network = StackNetwork(settings, topology, built.get_timeline(), routers, np.random.default_rng(decision_seed))
     return network, config
 
