@@ -3,9 +3,11 @@
 SeQUeNCe 1.3.1's ``ResourceManager.expire`` frees a rule's memories in two passes: first each memory of the rule's
 protocols is set RAW, which lets the next rule covering that memory take it at once (a new protocol, the memory
 OCCUPIED); then each memory of the rule's ``memory_indices`` that is not RAW is set RAW again -- the memory just
-taken -- so that next rule fires a second time and two protocols wait on one memory. Besides, a removed generation
-protocol keeps its scheduled events, and single-heralded ``emit_event`` does not check that its protocol still
-runs, so an expired protocol re-prepares a memory that another protocol holds by then.
+taken -- so that next rule fires a second time and two protocols wait on one memory (the second pass came with
+reservations' early expiry, sequence-toolbox/SeQUeNCe pull request 426, marked there "might delete this").
+Besides, a removed generation protocol keeps its scheduled events, and single-heralded ``emit_event`` does not
+check that its protocol still runs, so an expired protocol re-prepares a memory that another protocol holds by
+then.
 
 Both happen when a memory passes from one reservation to the next while it is busy: a pre-generated pair outlives
 its ACP reservation, RSVP gives the memory to a request's reservation from the ACP reservation's end, and the
