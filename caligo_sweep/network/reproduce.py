@@ -128,7 +128,7 @@ def refuse_repeated_runs(planned: list[tuple[str, int]], earlier: list[pd.DataFr
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=sorted(VARIANTS), required=True)
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=10, help="seeds to run (0 with --add: only pool earlier runs)")
     parser.add_argument("--first-seed", type=int, default=0, help="run seeds first-seed .. first-seed + seeds - 1")
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--duration-s", type=float, default=None, help="override the case's simulated time")
@@ -145,8 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("outputs/acp"))
     args = parser.parse_args(argv)
-    if args.seeds < 1 or args.first_seed < 0:
-        parser.error(f"--seeds must be >= 1 and --first-seed >= 0; got {args.seeds} and {args.first_seed}")
+    if args.seeds < 0 or args.first_seed < 0 or (args.seeds == 0 and not args.add):
+        parser.error(f"--seeds must be >= 1 (or 0 with --add: pool earlier runs only) and --first-seed >= 0; "
+                     f"got {args.seeds} and {args.first_seed}")
     missing = [str(path) for path in args.add if not path.is_file()]
     if missing:
         parser.error(f"--add: no such file: {', '.join(missing)}")
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     labels = [strategy_label(replace(base, **variant)) for variant in case_variants(args.case, strategies)]
     seed_range = range(args.first_seed, args.first_seed + args.seeds)
     refuse_repeated_runs([(label, seed) for label in labels for seed in seed_range], earlier)
-    results = run_case(args.case, args.seeds, args.n_jobs, base, strategies, args.first_seed)
+    results = run_case(args.case, args.seeds, args.n_jobs, base, strategies, args.first_seed) if args.seeds else []
     requests = pd.concat([r.requests_frame() for r in results] + earlier, ignore_index=True)
     table = compare_with_paper(args.case, requests, base.traffic_change_s)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 4):

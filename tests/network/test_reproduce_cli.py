@@ -1,5 +1,5 @@
 """The reproduction command: strategies its case does not run and runs counted twice are refused before any
-simulation; seeds added to an earlier run pool to the run of all seeds."""
+simulation; seeds added to an earlier run, or earlier runs pooled alone, give the run of all seeds."""
 
 from __future__ import annotations
 
@@ -24,14 +24,25 @@ def test_seeds_added_to_an_earlier_run_pool_to_the_one_run_of_all_seeds(tmp_path
     main(common + ["--seeds", "1", "--out", str(tmp_path / "first")])
     earlier = tmp_path / "first" / "bottleneck_model_requests.csv"
     main(common + ["--seeds", "1", "--first-seed", "1", "--add", str(earlier), "--out", str(tmp_path / "pooled")])
+    main(common + ["--seeds", "1", "--first-seed", "1", "--out", str(tmp_path / "second")])
+    second = tmp_path / "second" / "bottleneck_model_requests.csv"
+    main(common + ["--seeds", "0", "--add", str(earlier), str(second), "--out", str(tmp_path / "pooled_only")])
     main(common + ["--seeds", "2", "--out", str(tmp_path / "whole")])
-    pooled, whole = (pd.read_csv(tmp_path / name / "bottleneck_model_summary.csv") for name in ("pooled", "whole"))
+    pooled, pooled_only, whole = (pd.read_csv(tmp_path / name / "bottleneck_model_summary.csv")
+                                  for name in ("pooled", "pooled_only", "whole"))
     assert pooled["seeds"].tolist() == [2]
     pd.testing.assert_frame_equal(pooled, whole)
+    pd.testing.assert_frame_equal(pooled_only, whole)
     requests = pd.read_csv(tmp_path / "whole" / "bottleneck_model_requests.csv")
     first_seed = requests[requests["seed"] == 0]
     served = first_seed[first_seed["served"]]
     assert pooled["tts_mean_ms_min"].iloc[0] <= served["tts_ms"].mean() <= pooled["tts_mean_ms_max"].iloc[0]
+
+
+def test_no_seeds_and_nothing_to_pool_is_refused(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--case", "bottleneck", "--engine", "model", "--seeds", "0"])
+    assert stop.value.code == 2 and "--seeds must be >= 1 (or 0 with --add" in capsys.readouterr().err
 
 
 def test_a_seed_added_twice_is_refused_before_anything_runs(tmp_path):
