@@ -57,10 +57,9 @@ def expire_rule(manager: ResourceManager, rule: Rule) -> None:
     for index in rule.condition_args.get("memory_indices", ()):
         memory = manager.memory_manager.memory_array[index]
         memories.setdefault(memory.name, memory)
-    to_free = [memory for memory in memories.values()
-               if manager.memory_manager.get_info_by_memory(memory).state != MemoryInfo.RAW]
-    for memory in to_free:
-        manager.update(None, memory, MemoryInfo.RAW)
+    for memory in memories.values():
+        if manager.memory_manager.get_info_by_memory(memory).state != MemoryInfo.RAW:
+            manager.update(None, memory, MemoryInfo.RAW)
 
 
 def install(router: QuantumRouter) -> None:
