@@ -1,5 +1,6 @@
 """Expiring a rule on SeQUeNCe's stack (``stack/rule_expiry.py``): a memory freed by one rule while the next rule
-covering it is loaded ends with one protocol, not two, and an expired generation protocol's rounds are cancelled.
+covering it is loaded ends with one protocol, not two, a memory another rule's protocol holds is left to it, and an
+expired generation protocol's rounds are cancelled.
 Needs SeQUeNCe >= 1.3 (Python >= 3.12)."""
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ def test_a_freed_memory_gets_one_protocol_of_the_next_rule():
     assert _protocols_on(router, memory) == first.protocols
     router.resource_manager.expire(first)  # SeQUeNCe 1.3.1's own expire leaves two protocols of ``second`` here
     assert _protocols_on(router, memory) == second.protocols and len(second.protocols) == 1
+    assert router.resource_manager.memory_manager[0].state == MemoryInfo.OCCUPIED
+
+
+def test_a_memory_held_by_another_rules_protocol_is_left_to_it():
+    network, _ = build_network(AcpSettings(), seed=0)
+    network.timeline.init()
+    router = network.routers[1]
+    memory = router.resource_manager.memory_manager[0].memory
+    holder, covering = _generation_rule(network, 20), _generation_rule(network, 10)
+    router.resource_manager.load(holder)  # takes the RAW memory: one protocol of ``holder``
+    router.resource_manager.load(covering)  # lists the same memory in its memory_indices, holds nothing
+    running = list(holder.protocols)
+    router.resource_manager.expire(covering)  # SeQUeNCe 1.3.1's expire sets the memory RAW: ``holder`` fires again
+    assert _protocols_on(router, memory) == running == holder.protocols
     assert router.resource_manager.memory_manager[0].state == MemoryInfo.OCCUPIED
 
 

@@ -17,8 +17,16 @@ generated the link's pair (3.90450 s) and the second, paired later with a new at
 memory (3.90765 s) while a swapping protocol held it; SeQUeNCe's swapping then stopped the run with "Cannot pair
 protocol ESA.r10.MemoryArray[1].r10.MemoryArray[3] with ESB.r7.MemoryArray[4]".
 
+The second pass also frees memories that are no longer the rule's: a memory in ``memory_indices`` that a protocol of
+another rule holds by then. Measured on the bottleneck with UCP (seed 8, 40 s, after the fix above): a request's
+generation rule covered ``r10.MemoryArray[2]`` from the ACP reservation's end and took the memory when ACP's own
+attempt on it failed; when ACP then freed the memory (30.40108 s), its rule's expiry set it RAW under the request's
+running generation protocol, the request's rule fired again, and two generation chains alternated on the memory
+until the second one's next emission (30.42325 s) reset the pair that a swap at r10 held ("Cannot pair protocol
+ESA.r10.MemoryArray[2].r10.MemoryArray[5] with ESB.r8.MemoryArray[5]").
+
 ``install`` replaces ``expire`` on a router's resource manager with ``expire_rule``, which removes the protocols
-first (with their pending events), then sets each affected memory RAW once.
+first (with their pending events), then sets each affected memory that no other protocol holds RAW once.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ def expire_rule(manager: ResourceManager, rule: Rule) -> None:
     """Remove ``rule`` and its protocols from ``manager``'s node, then set each of its memories RAW once.
 
     The memories are those of the rule's protocols and of its ``memory_indices`` that are not RAW when the protocols
-    are gone (as SeQUeNCe's ``expire``); a protocol's scheduled events (generation rounds) are cancelled.
+    are gone (as SeQUeNCe's ``expire``), except those a protocol of another rule holds; a protocol's scheduled events
+    (generation rounds) are cancelled.
     """
     protocols = manager.rule_manager.expire(rule)
     if protocols is None:
@@ -57,8 +66,10 @@ def expire_rule(manager: ResourceManager, rule: Rule) -> None:
     for index in rule.condition_args.get("memory_indices", ()):
         memory = manager.memory_manager.memory_array[index]
         memories.setdefault(memory.name, memory)
+    running = (*manager.waiting_protocols, *manager.pending_protocols, *manager.owner.protocols)
     for memory in memories.values():
-        if manager.memory_manager.get_info_by_memory(memory).state != MemoryInfo.RAW:
+        held_elsewhere = any(memory in protocol.memories for protocol in running)
+        if not held_elsewhere and manager.memory_manager.get_info_by_memory(memory).state != MemoryInfo.RAW:
             manager.update(None, memory, MemoryInfo.RAW)
 
 
