@@ -31,6 +31,14 @@ def _generation_rule(network, priority: int) -> Rule:
     return Rule(priority, eg_rule_action_await, eg_rule_condition, args, {"memory_indices": [0]})
 
 
+def _router_with_memory_zero():
+    """A built network's router r1 (timeline initialised) and its memory 0."""
+    network, _ = build_network(AcpSettings(), seed=0)
+    network.timeline.init()
+    router = network.routers[1]
+    return network, router, router.resource_manager.memory_manager[0].memory
+
+
 def _protocols_on(router, memory) -> list:
     manager = router.resource_manager
     running = [*manager.waiting_protocols, *manager.pending_protocols, *router.protocols]
@@ -38,10 +46,7 @@ def _protocols_on(router, memory) -> list:
 
 
 def test_a_freed_memory_gets_one_protocol_of_the_next_rule():
-    network, _ = build_network(AcpSettings(), seed=0)
-    network.timeline.init()
-    router = network.routers[1]
-    memory = router.resource_manager.memory_manager[0].memory
+    network, router, memory = _router_with_memory_zero()
     first, second = _generation_rule(network, 10), _generation_rule(network, 20)
     router.resource_manager.load(first)  # takes the RAW memory: one protocol, memory OCCUPIED
     router.resource_manager.load(second)  # covers the same memory, waits for it
@@ -52,10 +57,7 @@ def test_a_freed_memory_gets_one_protocol_of_the_next_rule():
 
 
 def test_a_memory_held_by_another_rules_protocol_is_left_to_it():
-    network, _ = build_network(AcpSettings(), seed=0)
-    network.timeline.init()
-    router = network.routers[1]
-    memory = router.resource_manager.memory_manager[0].memory
+    network, router, memory = _router_with_memory_zero()
     holder, covering = _generation_rule(network, 20), _generation_rule(network, 10)
     router.resource_manager.load(holder)  # takes the RAW memory: one protocol of ``holder``
     router.resource_manager.load(covering)  # lists the same memory in its memory_indices, holds nothing
@@ -66,9 +68,7 @@ def test_a_memory_held_by_another_rules_protocol_is_left_to_it():
 
 
 def test_an_expired_generation_protocols_rounds_are_cancelled():
-    network, _ = build_network(AcpSettings(), seed=0)
-    network.timeline.init()
-    router = network.routers[1]
+    network, router, _ = _router_with_memory_zero()
     rule = _generation_rule(network, 10)
     router.resource_manager.load(rule)
     protocol = rule.protocols[0]

@@ -66,11 +66,16 @@ def expire_rule(manager: ResourceManager, rule: Rule) -> None:
     for index in rule.condition_args.get("memory_indices", ()):
         memory = manager.memory_manager.memory_array[index]
         memories.setdefault(memory.name, memory)
-    running = (*manager.waiting_protocols, *manager.pending_protocols, *manager.owner.protocols)
-    for memory in memories.values():
-        held_elsewhere = any(memory in protocol.memories for protocol in running)
-        if not held_elsewhere and manager.memory_manager.get_info_by_memory(memory).state != MemoryInfo.RAW:
+    for memory in memories.values():  # each freed memory may start a protocol that takes a later one of them
+        raw = manager.memory_manager.get_info_by_memory(memory).state == MemoryInfo.RAW
+        if not raw and not held_by_a_protocol(manager, memory):
             manager.update(None, memory, MemoryInfo.RAW)
+
+
+def held_by_a_protocol(manager: ResourceManager, memory: Memory) -> bool:
+    """Whether a protocol on ``manager``'s node (waiting, pending or running) holds ``memory``."""
+    running = (*manager.waiting_protocols, *manager.pending_protocols, *manager.owner.protocols)
+    return any(memory in protocol.memories for protocol in running)
 
 
 def install(router: QuantumRouter) -> None:
